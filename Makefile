@@ -1,0 +1,54 @@
+# Thin front door over CMake. Every target configures the build it needs.
+#   make            build the library, tests, tutorials and benchmark
+#   make test       configure, build and run every test through ctest
+#   make demo       the main job (until the experiments land: the tutorials)
+#   make tutorials  build and run every tutorial
+#   make bench      GEMM benchmark; JSON=path chooses where the JSON goes
+#   make docs       Doxygen HTML (with MathJax) into build/docs
+#   make test-sanitize  tests under AddressSanitizer + UBSan
+#   make test-noomp     tests built without OpenMP
+#   make clean
+BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
+CMAKE   ?= cmake
+JSON    ?= $(BUILD)/bench.json
+BENCH_ARGS ?=
+
+.PHONY: all build test demo tutorials bench docs test-sanitize test-noomp clean
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+tutorials: $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target run_tutorials
+
+demo: tutorials
+
+bench: $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target iotgrad_bench
+	$(BUILD)/iotgrad_bench --json $(JSON) $(BENCH_ARGS)
+
+docs:
+	@command -v doxygen >/dev/null || { echo "make docs needs Doxygen: apt-get install doxygen (or brew install doxygen)"; exit 1; }
+	mkdir -p $(BUILD)/docs && doxygen docs/Doxyfile
+
+test-sanitize:
+	$(CMAKE) -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTGRAD_SANITIZE=ON -DIOTGRAD_NATIVE=OFF
+	$(CMAKE) --build $(BUILD)-sanitize -j $(JOBS) --target iotgrad_tests
+	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+test-noomp:
+	$(CMAKE) -S . -B $(BUILD)-noomp -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_OPENMP=OFF
+	$(CMAKE) --build $(BUILD)-noomp -j $(JOBS) --target iotgrad_tests
+	cd $(BUILD)-noomp && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-noomp

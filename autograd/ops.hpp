@@ -1,0 +1,110 @@
+/// \file
+/// Every differentiable op, by family. Each is defined in the ops_*.cpp file
+/// of its family with its forward and backward side by side and the
+/// derivative written as an equation above them; docs/equations.md indexes
+/// them. Arithmetic broadcasts like NumPy; the backward sums the gradient back
+/// to each operand's shape.
+#pragma once
+#include <vector>
+
+#include "autograd/variable.hpp"
+
+namespace iotgrad {
+
+// ---- arithmetic (ops_arith.cpp) --------------------------------------------------
+Variable add(const Variable& a, const Variable& b);
+Variable sub(const Variable& a, const Variable& b);
+Variable mul(const Variable& a, const Variable& b);
+Variable div(const Variable& a, const Variable& b);
+Variable neg(const Variable& a);
+
+Variable operator+(const Variable& a, const Variable& b);
+Variable operator-(const Variable& a, const Variable& b);
+Variable operator*(const Variable& a, const Variable& b);
+Variable operator/(const Variable& a, const Variable& b);
+Variable operator-(const Variable& a);
+// A float operand becomes a constant rank-0 variable and broadcasts.
+Variable operator+(const Variable& a, float b);
+Variable operator-(const Variable& a, float b);
+Variable operator*(const Variable& a, float b);
+Variable operator/(const Variable& a, float b);
+Variable operator+(float a, const Variable& b);
+Variable operator-(float a, const Variable& b);
+Variable operator*(float a, const Variable& b);
+Variable operator/(float a, const Variable& b);
+
+// ---- elementwise math (ops_math.cpp) -----------------------------------------------
+Variable exp(const Variable& x);
+Variable log(const Variable& x);
+/// x^p for a constant exponent p.
+Variable pow(const Variable& x, float p);
+Variable sqrt(const Variable& x);
+Variable abs(const Variable& x);
+/// min(max(x, lo), hi); the gradient passes where lo < x < hi.
+Variable clamp(const Variable& x, float lo, float hi);
+/// Elementwise max / min of two broadcast operands; ties send the gradient to a.
+Variable maximum(const Variable& a, const Variable& b);
+Variable minimum(const Variable& a, const Variable& b);
+/// cond != 0 ? a : b (cond is a constant mask).
+Variable where(const Tensor& cond, const Variable& a, const Variable& b);
+
+// ---- matrix product (ops_matmul.cpp) ----------------------------------------------
+/// torch.matmul semantics (see tensor/matmul.hpp).
+Variable matmul(const Variable& a, const Variable& b);
+
+// ---- shape (ops_shape.cpp) --------------------------------------------------------
+Variable reshape(const Variable& x, const Shape& shape);
+Variable permute(const Variable& x, const std::vector<int64_t>& dims);
+Variable transpose(const Variable& x, int64_t d0, int64_t d1);
+Variable slice(const Variable& x, int64_t dim, int64_t start, int64_t end, int64_t step = 1);
+/// x[..., index, ...] along dim, removing that dimension.
+Variable select(const Variable& x, int64_t dim, int64_t index);
+Variable squeeze(const Variable& x, int64_t dim);
+Variable unsqueeze(const Variable& x, int64_t dim);
+Variable flatten(const Variable& x, int64_t start_dim = 1);
+Variable expand(const Variable& x, const Shape& shape);
+Variable concat(const std::vector<Variable>& xs, int64_t dim);
+Variable stack(const std::vector<Variable>& xs, int64_t dim);
+/// Rows of x along dim picked by integer-valued `index` (1-d): the basis of Embedding.
+Variable index_select(const Variable& x, int64_t dim, const Tensor& index);
+
+// ---- reductions (ops_reduce.cpp) --------------------------------------------------
+Variable sum(const Variable& x);
+Variable sum(const Variable& x, const std::vector<int64_t>& axes, bool keepdim = false);
+Variable mean(const Variable& x);
+Variable mean(const Variable& x, const std::vector<int64_t>& axes, bool keepdim = false);
+/// The gradient goes to the maximal elements (split evenly between ties).
+Variable max(const Variable& x, const std::vector<int64_t>& axes, bool keepdim = false);
+Variable min(const Variable& x, const std::vector<int64_t>& axes, bool keepdim = false);
+/// Variance, composed from mean: \f$\frac{1}{n - c}\sum (x - \bar x)^2\f$ with c = 1 if unbiased.
+Variable var(const Variable& x, const std::vector<int64_t>& axes, bool unbiased = true, bool keepdim = false);
+
+// ---- activations, equation 5: a = f(z) (ops_activation.cpp) ---------------------------
+Variable relu(const Variable& z);
+Variable leaky_relu(const Variable& z, float negative_slope = 0.01f);
+Variable sigmoid(const Variable& z);
+Variable tanh(const Variable& z);
+/// Exact GELU: \f$ z\,\Phi(z) \f$ with the normal CDF (PyTorch's default).
+Variable gelu(const Variable& z);
+/// \f$ \log(1 + e^{z}) \f$, computed without overflow.
+Variable softplus(const Variable& z);
+
+// ---- softmax and cross-entropy, equations 2-3 (ops_softmax.cpp) -------------------------
+enum class Reduction { Mean, Sum, None };
+Variable softmax(const Variable& z, int64_t dim = -1);
+Variable log_softmax(const Variable& z, int64_t dim = -1);
+/// Fused softmax + cross-entropy over logits [N, C] and class indices [N]
+/// (stored as floats); gradient \f$ \hat y - y \f$.
+Variable cross_entropy(const Variable& logits, const Tensor& target_indices, Reduction reduction = Reduction::Mean);
+/// The same with one-hot or soft targets [N, C] (rows summing to 1).
+Variable cross_entropy_soft(const Variable& logits, const Tensor& target_probs, Reduction reduction = Reduction::Mean);
+
+// ---- convolution, equation 4 (ops_conv.cpp) ----------------------------------------
+/// x [N, C_in, L], w [C_out, C_in, K], optional bias [C_out] (undefined Variable for none).
+Variable conv1d(const Variable& x, const Variable& w, const Variable& bias, int64_t stride = 1, int64_t padding = 0,
+                int64_t dilation = 1);
+/// x [N, C_in, H, W], w [C_out, C_in, KH, KW], optional bias [C_out].
+Variable conv2d(const Variable& x, const Variable& w, const Variable& bias, int64_t stride = 1, int64_t padding = 0,
+                int64_t dilation = 1);
+
+}  // namespace iotgrad
