@@ -26,6 +26,8 @@ enum class Op : int {
     Softmax, LogSoftmax, CrossEntropy,
     // convolution, equation 4 (ops_conv.cpp)
     Conv1d, Conv2d,
+    // pooling (ops_pool.cpp)
+    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d,
     Count
 };
 
@@ -39,6 +41,7 @@ inline constexpr std::array<const char*, static_cast<size_t>(Op::Count)> kOpName
     "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softplus",
     "softmax", "log_softmax", "cross_entropy",
     "conv1d", "conv2d",
+    "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
 };
 static_assert(kOpNames.size() == static_cast<size_t>(Op::Count), "every Op needs a name");
 static_assert(kOpNames.back() != nullptr, "every Op needs a name");

@@ -107,4 +107,13 @@ Variable conv1d(const Variable& x, const Variable& w, const Variable& bias, int6
 Variable conv2d(const Variable& x, const Variable& w, const Variable& bias, int64_t stride = 1, int64_t padding = 0,
                 int64_t dilation = 1);
 
+// ---- pooling (ops_pool.cpp) ------------------------------------------------------
+/// x [N, C, L]: the largest value in each window of `kernel` steps (stride defaults to kernel).
+Variable max_pool1d(const Variable& x, int64_t kernel, int64_t stride = 0, int64_t padding = 0);
+/// x [N, C, H, W]: square windows.
+Variable max_pool2d(const Variable& x, int64_t kernel, int64_t stride = 0, int64_t padding = 0);
+/// Window means; zero padding counts in the mean (PyTorch's count_include_pad=True).
+Variable avg_pool1d(const Variable& x, int64_t kernel, int64_t stride = 0, int64_t padding = 0);
+Variable avg_pool2d(const Variable& x, int64_t kernel, int64_t stride = 0, int64_t padding = 0);
+
 }  // namespace iotgrad

@@ -11,9 +11,13 @@
 
 namespace iotgrad::tensor {
 
+/// Throws std::invalid_argument naming `op` when t is undefined (default-constructed).
+void require_defined(const Tensor& t, const char* op);
+
 /// out[i] = f(a[i]).
 template <class F>
-Tensor map(const Tensor& a, F f) {
+Tensor map(const Tensor& a, F f, const char* op = "map") {
+    require_defined(a, op);
     Tensor out = Tensor::empty(a.shape());
     strided::for_each_run<2>(a.shape(), {out.data(), const_cast<float*>(a.data())}, {&out.strides(), &a.strides()}, 4,
                              [&](const std::array<float*, 2>& p, int64_t n, const std::array<int64_t, 2>& s) {
@@ -31,6 +35,8 @@ Tensor map(const Tensor& a, F f) {
 /// out[i] = f(a[i], b[i]) with a and b broadcast to a common shape.
 template <class F>
 Tensor zip(const Tensor& a, const Tensor& b, F f, const char* op = "zip") {
+    require_defined(a, op);
+    require_defined(b, op);
     const Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
     const Tensor ea = a.expand(shape), eb = b.expand(shape);
     Tensor out = Tensor::empty(shape);
@@ -55,6 +61,9 @@ Tensor zip(const Tensor& a, const Tensor& b, F f, const char* op = "zip") {
 /// out[i] = f(a[i], b[i], c[i]) with all three broadcast to a common shape.
 template <class F>
 Tensor zip3(const Tensor& a, const Tensor& b, const Tensor& c, F f, const char* op = "zip3") {
+    require_defined(a, op);
+    require_defined(b, op);
+    require_defined(c, op);
     const Shape shape = broadcast_shapes(broadcast_shapes(a.shape(), b.shape(), op), c.shape(), op);
     const Tensor ea = a.expand(shape), eb = b.expand(shape), ec = c.expand(shape);
     Tensor out = Tensor::empty(shape);
@@ -107,6 +116,7 @@ bool allclose(const Tensor& a, const Tensor& b, float rtol = 1e-5f, float atol =
 
 /// Sums a broadcast gradient back to `shape` (the reverse of broadcasting):
 /// leading dimensions are summed away, stretched size-1 dimensions summed with keepdim.
+/// Throws ShapeError when `shape` does not broadcast to g's shape.
 Tensor sum_to(const Tensor& g, const Shape& shape);
 
 }  // namespace iotgrad::tensor

@@ -24,9 +24,18 @@ MatrixView as_matrix(const Tensor& x) {
     Tensor c = x.contiguous();
     return {c, false, cols};
 }
+
+/// Removes the dimensions that 1-d operands were given.
+Tensor finish(Tensor out, bool a_vec, bool b_vec) {
+    if (a_vec) out = out.squeeze(-2);
+    if (b_vec) out = out.squeeze(-1);
+    return out;
+}
 }  // namespace
 
 Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
+    if (!a_in.defined() || !b_in.defined())
+        throw std::invalid_argument("matmul: an operand is undefined (default-constructed)");
     if (a_in.dim() == 0 || b_in.dim() == 0)
         throw ShapeError("matmul: both operands need at least one dimension, got " + shape_str(a_in.shape()) +
                          " and " + shape_str(b_in.shape()));
@@ -40,13 +49,25 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
 
     // Broadcast the batch dimensions (everything but the last two).
     const Shape batch_a(a.shape().begin(), a.shape().end() - 2), batch_b(b.shape().begin(), b.shape().end() - 2);
-    const Shape batch = broadcast_shapes(batch_a, batch_b, "matmul");
+    Shape batch;
+    try {
+        batch = broadcast_shapes(batch_a, batch_b, "matmul");
+    } catch (const ShapeError&) {
+        // Name the operands the caller passed, not just their batch parts.
+        throw ShapeError("matmul: batch dimensions " + shape_str(batch_a) + " and " + shape_str(batch_b) +
+                         " of shapes " + shape_str(a_in.shape()) + " and " + shape_str(b_in.shape()) +
+                         " do not broadcast");
+    }
     Shape full_a = batch, full_b = batch, out_shape = batch;
     full_a.insert(full_a.end(), {m, k});
     full_b.insert(full_b.end(), {k, n});
     out_shape.insert(out_shape.end(), {m, n});
-    const MatrixView va = as_matrix(a.expand(full_a)), vb = as_matrix(b.expand(full_b));
     Tensor out = Tensor::zeros(out_shape);
+    // Nothing to compute: an empty result, or k == 0 where every sum is empty
+    // and the zeros above are the answer. (Skipping also keeps pointer
+    // arithmetic off the storage of empty operands.)
+    if (out.numel() == 0 || k == 0) return finish(out, a_vec, b_vec);
+    const MatrixView va = as_matrix(a.expand(full_a)), vb = as_matrix(b.expand(full_b));
 
     const int64_t nbatch = numel_of(batch);
     const int64_t rb = static_cast<int64_t>(batch.size());
@@ -60,15 +81,13 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
         g.a = va.t.data() + oa, g.lda = va.ld;
         g.b = vb.t.data() + ob, g.ldb = vb.ld;
         g.c = out.data() + i * m * n, g.ldc = n;
-        if (m > 0 && n > 0) gemm(g);
+        gemm(g);
         for (int64_t d = rb - 1; d >= 0; --d) {
             if (++idx[d] < batch[d]) break;
             idx[d] = 0;
         }
     }
-    if (a_vec) out = out.squeeze(-2);
-    if (b_vec) out = out.squeeze(-1);
-    return out;
+    return finish(out, a_vec, b_vec);
 }
 
 }  // namespace iotgrad::tensor

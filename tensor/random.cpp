@@ -32,7 +32,12 @@ uint64_t Generator::next_u64() {
 
 float Generator::uniform() { return static_cast<float>(next_u64() >> 40) * (1.0f / 16777216.0f); }
 
-float Generator::uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
+float Generator::uniform(float lo, float hi) {
+    const float r = lo + (hi - lo) * uniform();
+    // u < 1, but lo + (hi - lo) * u can still round up to hi in float
+    // (lo = 1, hi = 2, u = 1 - 2^-24 gives exactly 2): keep the range half-open.
+    return r < hi || !(hi > lo) ? r : std::nextafter(hi, lo);
+}
 
 float Generator::normal() {
     if (has_spare_) {

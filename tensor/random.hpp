@@ -16,7 +16,7 @@ public:
     uint64_t next_u64();
     /// Uniform in [0, 1) with 24 random bits, the precision of a float.
     float uniform();
-    /// Uniform in [lo, hi).
+    /// Uniform in [lo, hi) (never hi itself, despite float rounding), for lo < hi.
     float uniform(float lo, float hi);
     /// Standard normal by the Box-Muller transform.
     float normal();

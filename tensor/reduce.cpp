@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "tensor/elementwise.hpp"
 #include "tensor/parallel.hpp"
 
 namespace iotgrad::tensor {
@@ -23,6 +24,7 @@ std::vector<bool> axis_mask(int64_t rank, const std::vector<int64_t>& axes, cons
 /// output element reduces one contiguous row of length `row`. f(row_ptr, row) -> float.
 template <class F>
 Tensor reduce_rows(const Tensor& a, const std::vector<int64_t>& axes, bool keepdim, const char* op, F f) {
+    require_defined(a, op);
     const std::vector<bool> mask = axis_mask(a.dim(), axes, op);
     std::vector<int64_t> order;
     Shape out_shape;
@@ -44,11 +46,12 @@ Tensor reduce_rows(const Tensor& a, const std::vector<int64_t>& axes, bool keepd
 
 // Checked before any parallel loop: an exception must not leave an OpenMP region.
 void require_nonempty(const Tensor& a, const std::vector<int64_t>& axes, const char* op) {
+    require_defined(a, op);
     const std::vector<bool> mask = axis_mask(a.dim(), axes, op);
     for (int64_t d = 0; d < a.dim(); ++d)
         if (mask[d] && a.shape()[d] == 0)
-            throw ShapeError(std::string(op) + ": reduction over a zero-size dimension of " + shape_str(a.shape()));
-    if (a.numel() == 0 && a.dim() == 0) throw ShapeError(std::string(op) + ": empty tensor");
+            throw ShapeError(std::string(op) + ": reduction over a zero-size dimension of " + shape_str(a.shape()) +
+                             " (the " + op + " of no elements is undefined)");
 }
 }  // namespace
 
@@ -103,12 +106,15 @@ Tensor min(const Tensor& a, const std::vector<int64_t>& axes, bool keepdim) {
 Tensor min(const Tensor& a) { return min(a, {}, false); }
 
 Tensor argmax(const Tensor& a, int64_t axis, bool keepdim) {
+    require_defined(a, "argmax");
     const int64_t d = normalize_axis(axis, a.dim(), "argmax");
     require_nonempty(a, {d}, "argmax");
+    // Strict > keeps the first of tied maxima; a NaN counts as the largest,
+    // consistent with max() propagating NaN (and with PyTorch).
     return reduce_rows(a, {d}, keepdim, "argmax", [](const float* p, int64_t n) {
         int64_t best = 0;
-        for (int64_t i = 1; i < n; ++i)
-            if (p[i] > p[best]) best = i;
+        for (int64_t i = 1; i < n && !std::isnan(p[best]); ++i)
+            if (std::isnan(p[i]) || p[i] > p[best]) best = i;
         return static_cast<float>(best);
     });
 }
@@ -117,6 +123,7 @@ Tensor var(const Tensor& a, const std::vector<int64_t>& axes, bool unbiased, boo
     // Two passes (mean, then squared deviations) in double: stable for data
     // far from zero, where E[x^2] - E[x]^2 would cancel.
     return reduce_rows(a, axes, keepdim, "var", [unbiased](const float* p, int64_t n) {
+        if (n == 0) return NAN;  // variance of nothing, as in PyTorch
         double m = 0, s = 0;
         for (int64_t i = 0; i < n; ++i) m += p[i];
         m /= n;

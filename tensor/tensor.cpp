@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "tensor/strided.hpp"
@@ -9,12 +10,37 @@
 namespace iotgrad {
 
 namespace {
+/// a * b, or false when the product would overflow int64 (signed overflow is
+/// undefined behaviour, so it must be caught before it happens). a, b >= 0.
+bool mul_fits(int64_t a, int64_t b, int64_t& out) {
+    if (a != 0 && b > std::numeric_limits<int64_t>::max() / a) return false;
+    out = a * b;
+    return true;
+}
+
 void check_shape(const Shape& shape, const char* op) {
     if (static_cast<int64_t>(shape.size()) > Tensor::kMaxRank)
         throw ShapeError(std::string(op) + ": rank " + std::to_string(shape.size()) + " of " +
                          shape_str(shape) + " exceeds the maximum rank " + std::to_string(Tensor::kMaxRank));
     for (int64_t s : shape)
         if (s < 0) throw ShapeError(std::string(op) + ": negative size in shape " + shape_str(shape));
+    int64_t n = 1;
+    for (int64_t s : shape)
+        if (!mul_fits(n, s, n))
+            throw ShapeError(std::string(op) + ": shape " + shape_str(shape) + " has too many elements");
+}
+
+/// Every element of t lives at a distinct address. Writing into a tensor
+/// whose broadcast (stride-0) dimension repeats an element would race between
+/// threads and depend on the write order, so in-place writes refuse it.
+void require_writable(const Tensor& t, const char* op) {
+    if (t.numel() == 0) return;  // nothing is written (and empty shapes have zero strides)
+    for (int64_t d = 0; d < t.dim(); ++d)
+        if (t.strides()[d] == 0 && t.shape()[d] > 1)
+            throw std::invalid_argument(std::string(op) + ": the destination of shape " + shape_str(t.shape()) +
+                                        " with strides " + shape_str(t.strides()) +
+                                        " is an expanded view (several elements share one memory location); "
+                                        "clone() it first");
 }
 }  // namespace
 
@@ -29,11 +55,18 @@ Tensor Tensor::empty(const Shape& shape) {
     return Tensor(std::move(storage), shape, contiguous_strides(shape), 0);
 }
 
-Tensor Tensor::zeros(const Shape& shape) { return empty(shape); }
+Tensor Tensor::zeros(const Shape& shape) {
+    check_shape(shape, "zeros");
+    return empty(shape);
+}
 
-Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
+Tensor Tensor::ones(const Shape& shape) {
+    check_shape(shape, "ones");
+    return full(shape, 1.0f);
+}
 
 Tensor Tensor::full(const Shape& shape, float value) {
+    check_shape(shape, "full");
     Tensor t = empty(shape);
     std::fill(t.storage_->begin(), t.storage_->end(), value);
     return t;
@@ -45,20 +78,32 @@ Tensor Tensor::arange(float start, float end, float step) {
     if (step == 0.0f || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
         throw std::invalid_argument("arange: step must be non-zero and bounds finite");
     const double n = std::ceil((static_cast<double>(end) - start) / step);
+    // Converting a double beyond int64's range is undefined behaviour: refuse first.
+    if (n > 9.0e15)
+        throw std::invalid_argument("arange: [" + std::to_string(start) + ", " + std::to_string(end) + ") in steps of " +
+                                    std::to_string(step) + " has too many elements");
     Tensor t = empty({std::max<int64_t>(0, static_cast<int64_t>(n))});
-    for (int64_t i = 0; i < t.numel(); ++i) (*t.storage_)[i] = start + static_cast<float>(i) * step;
+    // start + i*step in double: a float product loses the low digits of large i.
+    for (int64_t i = 0; i < t.numel(); ++i)
+        (*t.storage_)[i] = static_cast<float>(start + static_cast<double>(i) * step);
     return t;
 }
 
 Tensor Tensor::linspace(float start, float end, int64_t n) {
     if (n < 0) throw std::invalid_argument("linspace: n must be >= 0, got " + std::to_string(n));
     Tensor t = empty({n});
+    // In double, and the last value set to `end` itself: in float,
+    // start + (end - start) * 1 need not round back to end (e.g. -1.3 .. 2.9).
     for (int64_t i = 0; i < n; ++i)
-        (*t.storage_)[i] = n == 1 ? start : start + (end - start) * static_cast<float>(i) / static_cast<float>(n - 1);
+        (*t.storage_)[i] = static_cast<float>(start + (static_cast<double>(end) - start) * static_cast<double>(i) /
+                                                          static_cast<double>(std::max<int64_t>(1, n - 1)));
+    if (n > 1) (*t.storage_)[n - 1] = end;
     return t;
 }
 
 Tensor Tensor::eye(int64_t n) {
+    if (n < 0) throw ShapeError("eye: size must be >= 0, got " + std::to_string(n));
+    check_shape({n, n}, "eye");
     Tensor t = zeros({n, n});
     for (int64_t i = 0; i < n; ++i) (*t.storage_)[i * n + i] = 1.0f;
     return t;
@@ -79,12 +124,20 @@ Tensor Tensor::from(const Shape& shape, std::initializer_list<float> values) {
 }
 
 Tensor Tensor::randn(const Shape& shape, Generator& gen, float mean, float std) {
+    if (!(std >= 0.0f) || !std::isfinite(std) || !std::isfinite(mean))
+        throw std::invalid_argument("randn: need a finite mean and a finite std >= 0, got mean " +
+                                    std::to_string(mean) + ", std " + std::to_string(std));
+    check_shape(shape, "randn");
     Tensor t = empty(shape);
     for (float& v : *t.storage_) v = mean + std * gen.normal();
     return t;
 }
 
 Tensor Tensor::rand(const Shape& shape, Generator& gen, float lo, float hi) {
+    if (!(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi))
+        throw std::invalid_argument("rand: need finite bounds with lo <= hi, got [" + std::to_string(lo) + ", " +
+                                    std::to_string(hi) + ")");
+    check_shape(shape, "rand");
     Tensor t = empty(shape);
     for (float& v : *t.storage_) v = gen.uniform(lo, hi);
     return t;
@@ -92,6 +145,7 @@ Tensor Tensor::rand(const Shape& shape, Generator& gen, float lo, float hi) {
 
 Tensor Tensor::bernoulli(const Shape& shape, float p, Generator& gen) {
     if (!(p >= 0.0f && p <= 1.0f)) throw std::invalid_argument("bernoulli: p must be in [0, 1], got " + std::to_string(p));
+    check_shape(shape, "bernoulli");
     Tensor t = empty(shape);
     for (float& v : *t.storage_) v = gen.uniform() < p ? 1.0f : 0.0f;
     return t;
@@ -114,14 +168,18 @@ void Tensor::require_defined(const char* op) const {
     if (!storage_) throw std::invalid_argument(std::string(op) + ": the tensor is undefined (default-constructed)");
 }
 
+// A view with no elements may carry an offset past the end of its storage
+// (e.g. select on a [0, 3] tensor); it is never dereferenced, but forming
+// that pointer (or offsetting a null one) is undefined behaviour, so an
+// empty tensor hands out the storage's base instead.
 float* Tensor::data() {
     require_defined("data");
-    return storage_->data() + offset_;
+    return numel() == 0 ? storage_->data() : storage_->data() + offset_;
 }
 
 const float* Tensor::data() const {
     require_defined("data");
-    return storage_->data() + offset_;
+    return numel() == 0 ? storage_->data() : storage_->data() + offset_;
 }
 
 int64_t Tensor::flat_index(const std::vector<int64_t>& index) const {
@@ -167,8 +225,9 @@ Shape infer_shape(const Shape& requested, int64_t numel, const Shape& from, cons
             infer = static_cast<int64_t>(i);
         } else if (shape[i] < 0) {
             throw ShapeError(std::string(op) + ": invalid size in " + shape_str(requested));
-        } else {
-            known *= shape[i];
+        } else if (!mul_fits(known, shape[i], known)) {
+            throw ShapeError(std::string(op) + ": cannot reshape " + shape_str(from) + " into " +
+                             shape_str(requested) + " (too many elements)");
         }
     }
     if (infer >= 0) {
@@ -278,29 +337,41 @@ Tensor Tensor::permute(const std::vector<int64_t>& dims) const {
 Tensor Tensor::slice(int64_t d, int64_t start, int64_t end, int64_t step) const {
     require_defined("slice");
     const int64_t a = normalize_axis(d, dim(), "slice");
-    if (step <= 0) throw ShapeError("slice: step must be positive, got " + std::to_string(step));
+    if (step <= 0)
+        throw ShapeError("slice: step must be positive, got " + std::to_string(step) + " (slicing dimension " +
+                         std::to_string(a) + " of " + shape_str(shape_) + ")");
     const int64_t n = shape_[a];
     // Python semantics: negative bounds count from the end, then clamp.
+    // Clamp before adding n so that extreme bounds cannot overflow.
+    start = std::clamp<int64_t>(start, -n, n);
+    end = std::clamp<int64_t>(end, -n, n);
     if (start < 0) start += n;
     if (end < 0) end += n;
-    start = std::clamp<int64_t>(start, 0, n);
-    end = std::clamp<int64_t>(end, start, n);
+    end = std::max(end, start);
+    // ceil((end - start) / step) without forming end - start + step - 1,
+    // which overflows for a huge step.
+    const int64_t len = end - start, count = len == 0 ? 0 : (len - 1) / step + 1;
     Tensor r = *this;
+    r.shape_[a] = count;
+    if (count == 0) return r;  // no element: the offset and stride are never used
     r.offset_ += start * strides_[a];
-    r.shape_[a] = (end - start + step - 1) / step;
-    r.strides_[a] *= step;
+    // A single element never steps, and stride * step could overflow.
+    if (count > 1) r.strides_[a] *= step;
     return r;
 }
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
+    require_defined("narrow");
     const int64_t a = normalize_axis(d, dim(), "narrow");
-    if (start < 0 || length < 0 || start + length > shape_[a])
-        throw ShapeError("narrow: [" + std::to_string(start) + ", " + std::to_string(start + length) +
-                         ") is out of range for dimension " + std::to_string(a) + " of " + shape_str(shape_));
+    // Written as length > n - start so that a huge length cannot overflow.
+    if (start < 0 || length < 0 || start > shape_[a] || length > shape_[a] - start)
+        throw ShapeError("narrow: start " + std::to_string(start) + " and length " + std::to_string(length) +
+                         " are out of range for dimension " + std::to_string(a) + " of " + shape_str(shape_));
     return slice(a, start, start + length);
 }
 
 Tensor Tensor::select(int64_t d, int64_t index) const {
+    require_defined("select");
     const int64_t a = normalize_axis(d, dim(), "select");
     if (index < -shape_[a] || index >= shape_[a])
         throw ShapeError("select: index " + std::to_string(index) + " is out of range for dimension " +
@@ -314,6 +385,7 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
 }
 
 Tensor Tensor::squeeze(int64_t d) const {
+    require_defined("squeeze");
     const int64_t a = normalize_axis(d, dim(), "squeeze");
     if (shape_[a] != 1) return *this;  // like PyTorch: a no-op on a non-1 dimension
     return select(a, 0);
@@ -340,12 +412,17 @@ Tensor Tensor::unsqueeze(int64_t d) const {
     return r;
 }
 
-Tensor Tensor::expand(const Shape& shape) const {
+Tensor Tensor::expand(const Shape& requested) const {
     require_defined("expand");
+    if (requested.size() < shape_.size())
+        throw ShapeError("expand: cannot expand " + shape_str(shape_) + " to fewer dimensions " +
+                         shape_str(requested));
+    const size_t lead = requested.size() - shape_.size();
+    // Like PyTorch, -1 keeps an existing dimension's size.
+    Shape shape = requested;
+    for (size_t i = 0; i < shape_.size(); ++i)
+        if (shape[lead + i] == -1) shape[lead + i] = shape_[i];
     check_shape(shape, "expand");
-    if (shape.size() < shape_.size())
-        throw ShapeError("expand: cannot expand " + shape_str(shape_) + " to fewer dimensions " + shape_str(shape));
-    const size_t lead = shape.size() - shape_.size();
     Tensor r = *this;
     r.shape_ = shape;
     r.strides_.assign(shape.size(), 0);
@@ -377,16 +454,23 @@ Tensor Tensor::clone() const {
 
 Tensor& Tensor::fill_(float value) {
     require_defined("fill_");
+    require_writable(*this, "fill_");
     strided::for_each(*this, [value](float& v) { v = value; });
     return *this;
 }
 
 Tensor& Tensor::copy_(const Tensor& src) {
     require_defined("copy_");
-    Tensor s = src.expand(broadcast_shapes(src.shape(), shape_, "copy_"));
-    if (s.shape() != shape_)
+    if (!src.defined()) throw std::invalid_argument("copy_: the source tensor is undefined (default-constructed)");
+    const Shape b = broadcast_shapes(src.shape(), shape_, "copy_");
+    if (b != shape_)
         throw ShapeError("copy_: source of shape " + shape_str(src.shape()) + " does not broadcast to " +
                          shape_str(shape_));
+    require_writable(*this, "copy_");
+    // A source overlapping the destination (a.copy_(a.t())) would be read
+    // after being partly overwritten: copy it out first.
+    const Tensor from = src.shares_storage(*this) ? src.clone() : src;
+    Tensor s = from.expand(shape_);
     strided::zip_into(*this, s, [](float& d, float v) { d = v; });
     return *this;
 }

@@ -59,16 +59,16 @@ public:
     /// start, start+step, ... up to but excluding end (like numpy.arange).
     static Tensor arange(float start, float end, float step = 1.0f);
     static Tensor arange(int64_t n) { return arange(0.0f, static_cast<float>(n)); }
-    /// n evenly spaced values from start to end inclusive.
+    /// n evenly spaced values from start to end inclusive (the last is exactly end).
     static Tensor linspace(float start, float end, int64_t n);
     /// n x n identity matrix.
     static Tensor eye(int64_t n);
     /// Copies values (row-major) into a new tensor; throws if the count differs from the shape's.
     static Tensor from(const Shape& shape, const std::vector<float>& values);
     static Tensor from(const Shape& shape, std::initializer_list<float> values);
-    /// Normal(mean, std) values from the given generator.
+    /// Normal(mean, std) values from the given generator (needs std >= 0).
     static Tensor randn(const Shape& shape, Generator& gen, float mean = 0.0f, float std = 1.0f);
-    /// Uniform [lo, hi) values from the given generator.
+    /// Uniform [lo, hi) values from the given generator (needs finite lo <= hi).
     static Tensor rand(const Shape& shape, Generator& gen, float lo = 0.0f, float hi = 1.0f);
     /// 1 with probability p, else 0.
     static Tensor bernoulli(const Shape& shape, float p, Generator& gen);
@@ -112,7 +112,7 @@ public:
     Tensor permute(const std::vector<int64_t>& dims) const;
     /// Elements start, start+step, ... < end along dim (negative start/end count from the end; clamped like Python).
     Tensor slice(int64_t dim, int64_t start, int64_t end, int64_t step = 1) const;
-    /// length elements from start along dim.
+    /// length elements from start along dim; throws ShapeError unless 0 <= start <= start + length <= size.
     Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
     /// Index `index` along dim, removing that dimension.
     Tensor select(int64_t dim, int64_t index) const;
@@ -121,7 +121,8 @@ public:
     Tensor squeeze() const;
     /// Inserts a size-1 dimension at dim (0..rank).
     Tensor unsqueeze(int64_t dim) const;
-    /// Broadcasts size-1 dimensions to `shape` with stride 0 (new leading dims allowed).
+    /// Broadcasts size-1 dimensions to `shape` with stride 0 (new leading dims
+    /// allowed; -1 keeps an existing dimension's size, as in PyTorch).
     Tensor expand(const Shape& shape) const;
 
     // ---- copies ---------------------------------------------------------------
@@ -130,8 +131,10 @@ public:
     /// An independent contiguous copy.
     Tensor clone() const;
     /// Writes value into every element (through a view, into the viewed storage).
+    /// Throws std::invalid_argument on an expanded (stride-0) view, whose elements share memory.
     Tensor& fill_(float value);
-    /// Copies src (broadcast to this shape) into this tensor's elements.
+    /// Copies src (broadcast to this shape) into this tensor's elements. A source
+    /// that overlaps this tensor's memory (a.copy_(a.t())) is read as it was before the copy.
     Tensor& copy_(const Tensor& src);
 
 private:

@@ -31,5 +31,6 @@ std::vector<OpCase> reduce_cases();      // cases_reduce.cpp
 std::vector<OpCase> activation_cases();  // cases_activation.cpp
 std::vector<OpCase> softmax_cases();     // cases_softmax.cpp
 std::vector<OpCase> conv_cases();        // cases_conv.cpp
+std::vector<OpCase> pool_cases();        // cases_pool.cpp
 
 }  // namespace iotgrad::testing

@@ -1,0 +1,145 @@
+#include "layers/attention.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "autograd/ops.hpp"
+#include "layers/init.hpp"
+#include "tensor/elementwise.hpp"
+
+namespace iotgrad::nn {
+
+// ---- the equation -----------------------------------------------------------------------
+
+AttentionOutput scaled_dot_product_attention(const Variable& q, const Variable& k, const Variable& v,
+                                             const Tensor& mask, float dropout_p, Generator* gen) {
+    if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2 || q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2))
+        throw ShapeError("scaled_dot_product_attention: q " + shape_str(q.shape()) + ", k " + shape_str(k.shape()) +
+                         " and v " + shape_str(v.shape()) + " must be [..., L, d_k], [..., S, d_k], [..., S, d_v]");
+    if (dropout_p > 0.0f && gen == nullptr)
+        throw std::invalid_argument("scaled_dot_product_attention: dropout_p > 0 needs a Generator");
+    // Scores Q K^T / sqrt(d_k): the 1/sqrt(d_k) keeps their variance near 1 for
+    // unit-variance q and k, so the softmax does not saturate as d_k grows.
+    const float scale = 1.0f / std::sqrt(static_cast<float>(q.size(-1)));
+    Variable scores = matmul(q, transpose(k, -2, -1)) * scale;  // [..., L, S]
+    if (mask.defined()) scores = where(mask, Variable(Tensor::scalar(kMaskedScore)), scores);
+    Variable weights = softmax(scores, -1);
+    if (dropout_p > 0.0f) {
+        const float keep = 1.0f - dropout_p;
+        const Tensor drop = keep > 0.0f ? tensor::mul(Tensor::bernoulli(weights.shape(), keep, *gen), 1.0f / keep)
+                                        : Tensor::zeros(weights.shape());
+        weights = weights * Variable(drop);
+    }
+    return {matmul(weights, v), weights};
+}
+
+Tensor causal_mask(int64_t L, int64_t S) {
+    Tensor m = Tensor::zeros({L, S});
+    for (int64_t i = 0; i < L; ++i)
+        for (int64_t j = i + 1; j < S; ++j) m.at({i, j}) = 1.0f;
+    return m;
+}
+
+// ---- multi-head attention -------------------------------------------------------------------
+
+MultiheadAttention::MultiheadAttention(int64_t embed_dim, int64_t num_heads, Generator& gen, float dropout, bool bias,
+                                       bool batch_first)
+    : out_proj(embed_dim > 0 ? embed_dim : 1, embed_dim > 0 ? embed_dim : 1, gen, bias),
+      embed_dim_(embed_dim),
+      num_heads_(num_heads),
+      head_dim_(num_heads > 0 ? embed_dim / num_heads : 0),
+      dropout_(dropout),
+      batch_first_(batch_first),
+      gen_(gen.split()) {
+    if (embed_dim <= 0 || num_heads <= 0 || embed_dim % num_heads != 0)
+        throw std::invalid_argument("MultiheadAttention: embed_dim (" + std::to_string(embed_dim) +
+                                    ") must be a positive multiple of num_heads (" + std::to_string(num_heads) + ")");
+    if (!(dropout >= 0.0f && dropout < 1.0f))
+        throw std::invalid_argument("MultiheadAttention: dropout must be in [0, 1), got " + std::to_string(dropout));
+    Tensor w = Tensor::empty({3 * embed_dim, embed_dim});
+    init::xavier_uniform(w, gen);
+    in_proj_weight = Variable(w);
+    register_parameter("in_proj_weight", in_proj_weight);
+    if (bias) {
+        in_proj_bias = Variable(Tensor::zeros({3 * embed_dim}));
+        register_parameter("in_proj_bias", in_proj_bias);
+        init::zeros(out_proj.bias.value());
+    }
+    register_module("out_proj", out_proj);
+}
+
+std::string MultiheadAttention::extra_repr() const {
+    std::ostringstream os;
+    os << "embed_dim=" << embed_dim_ << ", num_heads=" << num_heads_;
+    if (dropout_ > 0.0f) os << ", dropout=" << dropout_;
+    if (!in_proj_bias.defined()) os << ", bias=false";
+    if (batch_first_) os << ", batch_first=true";
+    return os.str();
+}
+
+Variable MultiheadAttention::project(const Variable& x, int64_t start) const {
+    const int64_t E = embed_dim_, N = x.size(0), T = x.size(1);
+    // x W^T + b with W = rows [start, start + E) of in_proj_weight.
+    Variable y = matmul(x, transpose(slice(in_proj_weight, 0, start, start + E), 0, 1));
+    if (in_proj_bias.defined()) y = y + slice(in_proj_bias, 0, start, start + E);
+    // [N, T, E] -> [N, T, h, d] -> [N, h, T, d]: each head attends on its own d columns.
+    return permute(reshape(y, {N, T, num_heads_, head_dim_}), {0, 2, 1, 3});
+}
+
+Tensor MultiheadAttention::combined_mask(const AttentionMask& mask, int64_t N, int64_t L, int64_t S) const {
+    Tensor m;  // nonzero = masked, broadcastable to [N, h, L, S]
+    auto add = [&m](const Tensor& part) {
+        const Tensor b = tensor::ne(part, Tensor::scalar(0.0f));
+        m = m.defined() ? tensor::maximum(m, b) : b;
+    };
+    if (mask.key_padding.defined()) {
+        if (mask.key_padding.shape() != Shape{N, S})
+            throw ShapeError("MultiheadAttention: key_padding_mask must be [N, S] = " + shape_str({N, S}) + ", got " +
+                             shape_str(mask.key_padding.shape()));
+        add(mask.key_padding.reshape({N, 1, 1, S}));
+    }
+    if (mask.attn.defined()) {
+        const Shape& s = mask.attn.shape();
+        if (s == Shape{L, S})
+            add(mask.attn);
+        else if (s == Shape{N * num_heads_, L, S})
+            add(mask.attn.reshape({N, num_heads_, L, S}));
+        else
+            throw ShapeError("MultiheadAttention: attn_mask must be [L, S] = " + shape_str({L, S}) +
+                             " or [N*num_heads, L, S] = " + shape_str({N * num_heads_, L, S}) + ", got " +
+                             shape_str(s));
+    }
+    if (mask.causal) add(causal_mask(L, S));
+    return m;
+}
+
+AttentionOutput MultiheadAttention::forward(const Variable& query, const Variable& key, const Variable& value,
+                                            const AttentionMask& mask, bool need_weights) {
+    const int64_t E = embed_dim_;
+    for (const Variable* x : {&query, &key, &value})
+        if (x->dim() != 3 || x->size(2) != E)
+            throw ShapeError("MultiheadAttention: query, key and value must be [T, N, " + std::to_string(E) +
+                             "] ([N, T, " + std::to_string(E) + "] with batch_first), got " + shape_str(query.shape()) +
+                             ", " + shape_str(key.shape()) + ", " + shape_str(value.shape()));
+    // Batch-first inside: [N, T, E].
+    auto to_batch = [this](const Variable& x) { return batch_first_ ? x : transpose(x, 0, 1); };
+    const Variable q_in = to_batch(query), k_in = to_batch(key), v_in = to_batch(value);
+    const int64_t N = q_in.size(0), L = q_in.size(1), S = k_in.size(1);
+    if (k_in.size(0) != N || v_in.size(0) != N || v_in.size(1) != S)
+        throw ShapeError(
+            "MultiheadAttention: key and value must have the query's batch size and the same length, got " +
+            shape_str(query.shape()) + ", " + shape_str(key.shape()) + ", " + shape_str(value.shape()));
+
+    const Variable q = project(q_in, 0), k = project(k_in, E), v = project(v_in, 2 * E);  // [N, h, T, d]
+    const bool dropping = is_training() && dropout_ > 0.0f;
+    AttentionOutput heads =
+        scaled_dot_product_attention(q, k, v, combined_mask(mask, N, L, S), dropping ? dropout_ : 0.0f, &gen_);
+    // Concat(head_1..head_h): [N, h, L, d] -> [N, L, h, d] -> [N, L, E], then W^O.
+    Variable out = out_proj(reshape(permute(heads.output, {0, 2, 1, 3}), {N, L, E}));
+    return {batch_first_ ? out : transpose(out, 0, 1), need_weights ? mean(heads.weights, {1}) : Variable()};
+}
+
+Variable MultiheadAttention::forward(const Variable& x) { return forward(x, x, x, {}, false).output; }
+
+}  // namespace iotgrad::nn

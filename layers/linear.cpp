@@ -1,0 +1,39 @@
+#include "layers/linear.hpp"
+
+#include "autograd/ops.hpp"
+#include "layers/init.hpp"
+
+namespace iotgrad::nn {
+
+Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool has_bias)
+    : in_(in_features), out_(out_features) {
+    if (in_features < 1 || out_features < 1)
+        throw std::invalid_argument("Linear: in_features and out_features must be >= 1, got " +
+                                    std::to_string(in_features) + " and " + std::to_string(out_features));
+    Tensor w = Tensor::empty({out_features, in_features});
+    Tensor b = has_bias ? Tensor::empty({out_features}) : Tensor();
+    init::default_linear_init(w, has_bias ? &b : nullptr, gen);
+    weight = Variable(w);
+    register_parameter("weight", weight);
+    if (has_bias) {
+        bias = Variable(b);
+        register_parameter("bias", bias);
+    }
+}
+
+Variable Linear::forward(const Variable& x) {
+    if (x.dim() < 1 || x.size(-1) != in_)
+        throw ShapeError("Linear(" + extra_repr() + "): input " + shape_str(x.shape()) +
+                         " must end in in_features = " + std::to_string(in_));
+    // x W^T through a transposed view: no copy of W.
+    Variable y = matmul(x, transpose(weight, 0, 1));
+    return bias.defined() ? y + bias : y;
+}
+
+std::string Linear::extra_repr() const {
+    return std::to_string(in_) + ", " + std::to_string(out_) + (bias.defined() ? "" : ", bias=false");
+}
+
+Variable Flatten::forward(const Variable& x) { return flatten(x, start_dim_); }
+
+}  // namespace iotgrad::nn

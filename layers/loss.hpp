@@ -1,0 +1,111 @@
+/// \file
+/// Loss functions, as functions and as modules, with PyTorch's definitions
+/// (so a loss value printed here can be compared with one from torch).
+/// Every loss takes a Reduction: Mean (default), Sum, or None (per element / per sample).
+#pragma once
+#include <string>
+
+#include "autograd/ops.hpp"
+#include "layers/module.hpp"
+
+namespace iotgrad::nn {
+
+/// Options of cross_entropy, in the order `{weight, label_smoothing, reduction}`.
+struct CrossEntropyOptions {
+    /// Class weights [C] (undefined: all 1).
+    Tensor weight;
+    /// \f$\epsilon \in [0, 1]\f$: the target becomes \f$ (1 - \epsilon)\,y + \epsilon / C \f$.
+    float label_smoothing = 0.0f;
+    Reduction reduction = Reduction::Mean;
+};
+
+/// Cross-entropy of logits [N, C] against class indices [N] (integer-valued
+/// floats) or class probabilities [N, C], exactly as torch.nn.functional.cross_entropy.
+/// With \f$ \log p = \mathrm{log\_softmax}(z) \f$, class weights w, smoothing
+/// \f$\epsilon\f$ and class-index targets \f$ y_n \f$:
+/// \f[ \ell_n = -(1 - \epsilon)\, w_{y_n} \log p_{n, y_n} - \frac{\epsilon}{C} \sum_c w_c \log p_{n,c} \f]
+/// and Mean divides \f$ \sum_n \ell_n \f$ by \f$ \sum_n w_{y_n} \f$ (N when unweighted).
+/// With probability targets t:
+/// \f$ \ell_n = -\sum_c w_c \big((1 - \epsilon) t_{n,c} + \epsilon / C\big) \log p_{n,c} \f$
+/// and Mean divides by N. The gradient is the fused \f$ \hat y - y \f$ of the cross_entropy ops.
+Variable cross_entropy(const Variable& logits, const Tensor& targets, const CrossEntropyOptions& options = {});
+
+/// \f$ \ell_i = (x_i - y_i)^2 \f$ (shapes must match).
+Variable mse_loss(const Variable& input, const Variable& target, Reduction reduction = Reduction::Mean);
+Variable mse_loss(const Variable& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+
+/// \f$ \ell_i = |x_i - y_i| \f$ (shapes must match).
+Variable l1_loss(const Variable& input, const Variable& target, Reduction reduction = Reduction::Mean);
+Variable l1_loss(const Variable& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+
+/// Binary cross-entropy on logits z with targets y in [0, 1], computed stably:
+/// \f[ \ell = -\big[p\,y \log\sigma(z) + (1 - y)\log(1 - \sigma(z))\big]
+///         = (1 - y)\,z + (1 + (p - 1)\,y)\,\mathrm{softplus}(-z) \f]
+/// with pos_weight p (undefined: 1, broadcast along the last axis like PyTorch's).
+/// For p = 1 this is \f$ \max(z, 0) - z y + \log(1 + e^{-|z|}) \f$: finite for any z,
+/// with gradient \f$ \sigma(z) - y \f$.
+Variable binary_cross_entropy_with_logits(const Variable& logits, const Variable& target,
+                                          Reduction reduction = Reduction::Mean, const Tensor& pos_weight = Tensor());
+Variable binary_cross_entropy_with_logits(const Variable& logits, const Tensor& target,
+                                          Reduction reduction = Reduction::Mean, const Tensor& pos_weight = Tensor());
+
+/// "mean", "sum" or "none".
+const char* reduction_name(Reduction reduction);
+
+/// The module form of cross_entropy: `loss = criterion(logits, targets)`.
+class CrossEntropyLoss : public Module {
+public:
+    explicit CrossEntropyLoss(CrossEntropyOptions options = {}) : options(std::move(options)) {}
+    using Module::forward;
+    using Module::operator();
+    Variable forward(const Variable& logits, const Tensor& targets) { return cross_entropy(logits, targets, options); }
+    Variable operator()(const Variable& logits, const Tensor& targets) { return forward(logits, targets); }
+    std::string type_name() const override { return "CrossEntropyLoss"; }
+    std::string extra_repr() const override;
+    const CrossEntropyOptions options;
+};
+
+/// The module form of mse_loss.
+class MSELoss : public Module {
+public:
+    explicit MSELoss(Reduction reduction = Reduction::Mean) : reduction(reduction) {}
+    using Module::forward;
+    using Module::operator();
+    Variable forward(const Variable& input, const Tensor& target) { return mse_loss(input, target, reduction); }
+    Variable operator()(const Variable& input, const Tensor& target) { return forward(input, target); }
+    std::string type_name() const override { return "MSELoss"; }
+    std::string extra_repr() const override { return std::string("reduction=") + reduction_name(reduction); }
+    const Reduction reduction;
+};
+
+/// The module form of l1_loss.
+class L1Loss : public Module {
+public:
+    explicit L1Loss(Reduction reduction = Reduction::Mean) : reduction(reduction) {}
+    using Module::forward;
+    using Module::operator();
+    Variable forward(const Variable& input, const Tensor& target) { return l1_loss(input, target, reduction); }
+    Variable operator()(const Variable& input, const Tensor& target) { return forward(input, target); }
+    std::string type_name() const override { return "L1Loss"; }
+    std::string extra_repr() const override { return std::string("reduction=") + reduction_name(reduction); }
+    const Reduction reduction;
+};
+
+/// The module form of binary_cross_entropy_with_logits.
+class BCEWithLogitsLoss : public Module {
+public:
+    explicit BCEWithLogitsLoss(Reduction reduction = Reduction::Mean, Tensor pos_weight = Tensor())
+        : reduction(reduction), pos_weight(std::move(pos_weight)) {}
+    using Module::forward;
+    using Module::operator();
+    Variable forward(const Variable& logits, const Tensor& target) {
+        return binary_cross_entropy_with_logits(logits, target, reduction, pos_weight);
+    }
+    Variable operator()(const Variable& logits, const Tensor& target) { return forward(logits, target); }
+    std::string type_name() const override { return "BCEWithLogitsLoss"; }
+    std::string extra_repr() const override;
+    const Reduction reduction;
+    const Tensor pos_weight;
+};
+
+}  // namespace iotgrad::nn

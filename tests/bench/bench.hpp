@@ -1,0 +1,63 @@
+// Shared pieces of the iotgrad_bench program: options, the timing rule, and
+// the GEMM section's results (see bench_main.cpp for the output formats).
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iotgrad::bench {
+
+struct Options {
+    bool quick = false;
+    std::string json_path;            // empty: no JSON
+    std::vector<int> threads{1, 2};   // thread counts to run, ascending
+    std::vector<int64_t> sizes;       // GEMM n; empty: the default list
+};
+
+/// Timing rule for one measurement: `warmup` untimed calls, then `reps`
+/// repetitions, each repeating the call until it has run at least `min_time_s`;
+/// the result is the median over repetitions of the time per call.
+struct TimingRule {
+    int warmup = 2;
+    int reps = 5;
+    double min_time_s = 0.2;
+};
+
+/// Median seconds per call of f() under `rule` (std::chrono::steady_clock).
+template <class F>
+double seconds_per_call(F&& f, const TimingRule& rule) {
+    using clock = std::chrono::steady_clock;
+    for (int i = 0; i < rule.warmup; ++i) f();
+    // Calibrate: how many calls make one repetition last min_time_s.
+    auto t0 = clock::now();
+    f();
+    const double once = std::chrono::duration<double>(clock::now() - t0).count();
+    const int64_t calls = std::max<int64_t>(1, static_cast<int64_t>(rule.min_time_s / std::max(once, 1e-9)));
+    std::vector<double> per_call;
+    for (int r = 0; r < rule.reps; ++r) {
+        t0 = clock::now();
+        for (int64_t c = 0; c < calls; ++c) f();
+        per_call.push_back(std::chrono::duration<double>(clock::now() - t0).count() / static_cast<double>(calls));
+    }
+    std::sort(per_call.begin(), per_call.end());
+    const size_t h = per_call.size() / 2;
+    return per_call.size() % 2 ? per_call[h] : 0.5 * (per_call[h - 1] + per_call[h]);
+}
+
+/// One square GEMM size: the fast kernel at each thread count, the reference
+/// kernel (one thread) when it was run, and the fast kernel's largest error
+/// relative to the reference's largest magnitude.
+struct GemmResult {
+    int64_t n = 0;
+    std::vector<std::pair<int, double>> gflops_by_threads;  // (threads, GFLOP/s)
+    std::optional<double> reference_gflops;
+    std::optional<double> max_rel_err;
+};
+
+/// Runs the GEMM section: square n x n products, C = A B.
+std::vector<GemmResult> run_gemm_bench(const Options& opt);
+
+}  // namespace iotgrad::bench
