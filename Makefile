@@ -24,8 +24,10 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
+# ctest runs the groups one after another: each test process already uses
+# every core through OpenMP, and two at once would oversubscribe the machine.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure
 
 tutorials: $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target run_tutorials
@@ -43,12 +45,12 @@ docs:
 test-sanitize:
 	$(CMAKE) -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTGRAD_SANITIZE=ON -DIOTGRAD_NATIVE=OFF
 	$(CMAKE) --build $(BUILD)-sanitize -j $(JOBS) --target iotgrad_tests
-	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
 
 test-noomp:
 	$(CMAKE) -S . -B $(BUILD)-noomp -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_OPENMP=OFF
 	$(CMAKE) --build $(BUILD)-noomp -j $(JOBS) --target iotgrad_tests
-	cd $(BUILD)-noomp && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD)-noomp && ctest --output-on-failure
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-noomp

@@ -40,7 +40,7 @@ Variable log(const Variable& x);
 Variable pow(const Variable& x, float p);
 Variable sqrt(const Variable& x);
 Variable abs(const Variable& x);
-/// min(max(x, lo), hi); the gradient passes where lo < x < hi.
+/// min(max(x, lo), hi); the gradient passes where lo <= x <= hi (as in PyTorch).
 Variable clamp(const Variable& x, float lo, float hi);
 /// Elementwise max / min of two broadcast operands; ties send the gradient to a.
 Variable maximum(const Variable& a, const Variable& b);

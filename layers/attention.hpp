@@ -45,9 +45,9 @@ inline Tensor causal_mask(int64_t L) { return causal_mask(L, L); }
 /// Which keys each query may not see. Every part is optional; they combine (logical or).
 struct AttentionMask {
     /// [N, S]: nonzero marks a padding key of that sample; no query attends to it.
-    Tensor key_padding;
+    Tensor key_padding{};
     /// [L, S] or [N * num_heads, L, S]: nonzero forbids query i -> key j (PyTorch's attn_mask, boolean form).
-    Tensor attn;
+    Tensor attn{};
     /// Adds causal_mask(L, S): every position sees only itself and the past.
     bool causal = false;
 };

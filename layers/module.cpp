@@ -29,6 +29,8 @@ std::ptrdiff_t Module::offset_of(const void* member, const std::string& what, co
                                     "(for modules you create dynamically, use add_module)");
     for (const auto& p : params_)
         if (p.first == name) throw std::invalid_argument(what + ": name '" + name + "' is already registered");
+    for (const auto& b : buffers_)
+        if (b.first == name) throw std::invalid_argument(what + ": name '" + name + "' is already registered");
     for (const auto& c : children_)
         if (c.name == name) throw std::invalid_argument(what + ": name '" + name + "' is already registered");
     return off;

@@ -27,8 +27,8 @@ namespace iotgrad::nn {
 /// An initial state for a recurrent layer. Undefined members mean zeros.
 /// h is [num_layers, N, hidden]; c (LSTM only) likewise.
 struct RecurrentState {
-    Variable h;
-    Variable c;
+    Variable h{};
+    Variable c{};  // default initializers: `{h0}` alone is a complete state
 };
 
 /// What a recurrent layer returns, like PyTorch's `output, h_n` / `output, (h_n, c_n)`.

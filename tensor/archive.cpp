@@ -37,6 +37,11 @@ constexpr std::array<uint32_t, 256> make_crc_table() {
 constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
 
 // ---- little-endian encoding by shifts: the same bytes on any host ----------------
+// Floats go through their 32-bit pattern (memcpy to uint32_t), so a big-endian
+// host writes and reads the same little-endian file; this assumes IEEE 754
+// floats whose byte order is that of integers, as on every current platform.
+static_assert(std::numeric_limits<float>::is_iec559 && sizeof(float) == 4, "archive: needs IEEE 754 float32");
+static_assert(std::numeric_limits<double>::is_iec559 && sizeof(double) == 8, "archive: needs IEEE 754 float64");
 
 void put_u8(std::vector<uint8_t>& out, uint8_t v) { out.push_back(v); }
 void put_u32(std::vector<uint8_t>& out, uint32_t v) {
@@ -131,12 +136,16 @@ Tensor read_tensor(EntryReader& r, const std::string& who) {
     Shape shape;
     uint64_t numel = 1;
     const uint64_t max_numel = r.remaining() / 4;  // what the bytes left could hold, at best
+    // The product of the non-zero sizes must fit in int64 too: a [0, 2^62, 2^62]
+    // tensor holds no data but its strides would overflow.
+    uint64_t span = 1;
+    constexpr auto kMaxSpan = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
     for (uint32_t d = 0; d < rank; ++d) {
         const uint64_t size = r.u64(who + " size");
-        if (size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-            r.fail(who + " has a dimension of size " + std::to_string(size));
-        if (size != 0 && numel > max_numel / size)
-            r.fail(who + " claims more elements than the file holds");
+        if (size != 0 && span > kMaxSpan / size)
+            r.fail(who + " has an impossible shape (a dimension of size " + std::to_string(size) + ")");
+        span *= size != 0 ? size : 1;
+        if (size != 0 && numel > max_numel / size) r.fail(who + " claims more elements than the file holds");
         numel *= size;
         shape.push_back(static_cast<int64_t>(size));
     }

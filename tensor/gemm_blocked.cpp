@@ -17,7 +17,7 @@
 // C is summed over k in the same order whatever the thread count, so results
 // are bitwise identical for any number of threads. K is never split.
 // Matrix-vector-like shapes take gemm_small (no packing, one
-// thread), and products below kThreadWork never start threads.
+// thread), and products up to kThreadWork never start threads.
 #include <algorithm>
 #include <new>
 
@@ -112,7 +112,7 @@ Slab slab_of(const GemmArgs& g, int t, int nt) {
 /// without OpenMP; never more than there are tiles along the split side.
 int threads_for(const GemmArgs& g) {
 #if defined(_OPENMP)
-    if (g.m * g.n * g.k < kThreadWork || omp_in_parallel()) return 1;
+    if (g.m * g.n * g.k <= kThreadWork || omp_in_parallel()) return 1;
     const int64_t tiles = g.n >= g.m ? ceil_div(g.n, kNR) : ceil_div(g.m, kMR);
     return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), tiles));
 #else

@@ -65,8 +65,9 @@ constexpr int64_t kNC = kNR * 16;
 /// 2-5x faster at m = 2 and at n = 4..8. Everything larger, even 16 x 16 x 16,
 /// was faster packed.
 constexpr int64_t kSkinnyRows = 4, kSkinnyCols = 8;
-/// Multiply-adds (m*n*k) below which GEMM stays on one thread: waking a second
-/// thread costs about as much as it saves.
+/// Multiply-adds (m*n*k) up to which GEMM stays on one thread (64^3, the
+/// same cut-off as OpenBLAS): below it, waking a second thread costs about as
+/// much as it saves, and on a busy machine it can cost a whole time slice.
 constexpr int64_t kThreadWork = 64 * 64 * 64;
 
 // ---- vector helpers (memcpy compiles to one unaligned load/store) -----------

@@ -12,6 +12,9 @@ namespace iotgrad::tensor {
 namespace {
 
 constexpr std::size_t kPrefixBytes = 8;  // the u64 header length
+// Floats are written and read through their 32-bit pattern with shifts, so the
+// file is little-endian on any host (IEEE 754 floats assumed, as everywhere today).
+static_assert(std::numeric_limits<float>::is_iec559 && sizeof(float) == 4, "safetensors: needs IEEE 754 float32");
 
 // ---- writing: a tiny JSON writer for exactly the header's shape ------------------
 
@@ -350,11 +353,15 @@ void check_layout(std::vector<TensorInfo>& ts, uint64_t data_size, const std::st
     for (const TensorInfo& t : ts) {
         const std::string range = "[" + std::to_string(t.begin) + ", " + std::to_string(t.end) + ")";
         if (t.end < t.begin) bad("tensor \"" + t.name + "\" has data_offsets " + range + " that end before they begin");
-        uint64_t bytes = 4;
+        // Byte count with overflow checks; the non-zero sizes' product must fit
+        // in int64 even when a zero size makes the tensor empty (its strides must).
+        uint64_t bytes = 4, span = 1;
+        constexpr auto kMaxSpan = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
         for (int64_t d : t.shape) {
             const auto u = static_cast<uint64_t>(d);
-            if (u != 0 && bytes > std::numeric_limits<uint64_t>::max() / u) bad("tensor \"" + t.name + "\" is too large");
+            if (u != 0 && (bytes > kMaxSpan / u || span > kMaxSpan / u)) bad("tensor \"" + t.name + "\" is too large");
             bytes *= u;
+            span *= u != 0 ? u : 1;
         }
         if (t.end - t.begin != bytes)
             bad("tensor \"" + t.name + "\" of shape " + shape_str(t.shape) + " needs " + std::to_string(bytes) +

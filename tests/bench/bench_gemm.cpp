@@ -16,7 +16,8 @@ namespace {
 /// Above this n the reference loop takes seconds per call: skipped.
 constexpr int64_t kReferenceMaxN = 256;
 
-tensor::GemmArgs square_args(int64_t n, const std::vector<float>& a, const std::vector<float>& b, std::vector<float>& c) {
+tensor::GemmArgs square_args(int64_t n, const std::vector<float>& a, const std::vector<float>& b,
+                             std::vector<float>& c) {
     tensor::GemmArgs g;
     g.m = g.n = g.k = n;
     g.a = a.data(), g.lda = n;
@@ -66,7 +67,8 @@ GemmResult bench_size(int64_t n, const Options& opt) {
 
 std::vector<GemmResult> run_gemm_bench(const Options& opt) {
     std::vector<int64_t> sizes = opt.sizes;
-    if (sizes.empty()) sizes = opt.quick ? std::vector<int64_t>{64, 128, 256} : std::vector<int64_t>{64, 128, 256, 512, 1024};
+    if (sizes.empty()) sizes = {64, 128, 256, 512, 1024};
+    if (opt.sizes.empty() && opt.quick) sizes = {64, 128, 256};
     const int saved_threads = max_threads();
     std::vector<GemmResult> out;
     for (int64_t n : sizes) {

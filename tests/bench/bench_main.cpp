@@ -144,8 +144,8 @@ std::string to_json(const Options& opt, const std::vector<GemmResult>& rows) {
     j << "  \"quick\": " << (opt.quick ? "true" : "false") << ",\n  \"gemm\": [";
     for (size_t i = 0; i < rows.size(); ++i) {
         const GemmResult& r = rows[i];
-        j << (i ? "," : "") << "\n    {\"n\": " << r.n << ", \"gflops\": " << fmt(r.gflops_by_threads.back().second, "%.6g")
-          << ", \"gflops_by_threads\": {";
+        j << (i ? "," : "") << "\n    {\"n\": " << r.n
+          << ", \"gflops\": " << fmt(r.gflops_by_threads.back().second, "%.6g") << ", \"gflops_by_threads\": {";
         for (size_t t = 0; t < r.gflops_by_threads.size(); ++t)
             j << (t ? ", " : "") << "\"" << r.gflops_by_threads[t].first
               << "\": " << fmt(r.gflops_by_threads[t].second, "%.6g");

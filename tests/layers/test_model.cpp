@@ -78,3 +78,19 @@ TEST_CASE("a model with normalization and dropout switches behaviour with train/
     auto& bn = static_cast<nn::BatchNorm1d&>(model[1]);
     CHECK(bn.num_batches_tracked.item() == 2);
 }
+
+TEST_CASE("a buffer cannot take a name already registered", "[layers][sequential]") {
+    struct Clash : nn::Module {
+        Variable w{Tensor::ones({1})};
+        Tensor stat = Tensor::zeros({1}), other = Tensor::zeros({1});
+        explicit Clash(bool buffer_twice) {
+            register_buffer("stat", stat);
+            if (buffer_twice)
+                register_buffer("stat", other);
+            else
+                register_parameter("stat", w);
+        }
+    };
+    CHECK_THROWS_WITH(Clash(true), IOTGRAD_HAS("already registered"));
+    CHECK_THROWS_WITH(Clash(false), IOTGRAD_HAS("already registered"));
+}

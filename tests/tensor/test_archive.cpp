@@ -194,6 +194,14 @@ TEST_CASE("archive refuses lengths the file cannot hold, without allocating", "[
     reseal(b);
     CHECK_THROWS_WITH(tensor::decode_archive(b), IOTGRAD_HAS("claims more elements than the file holds"));
 
+    // An empty [0, 2^62, 4] tensor: no data, but its strides would overflow.
+    Archive z;
+    z.tensors.emplace_back("t", Tensor::zeros({0, 1, 4}));
+    std::vector<uint8_t> zb = tensor::encode_archive(z);
+    zb[42 + 7] = 0x40;  // the second size (bytes 42..50) becomes 2^62 + 1
+    reseal(zb);
+    CHECK_THROWS_WITH(tensor::decode_archive(zb), IOTGRAD_HAS("impossible shape"));
+
     std::vector<uint8_t> c = tensor::encode_archive(a);
     put_u32(c, 25, 0xFFFFFFF0u);  // the name's length
     reseal(c);

@@ -2,10 +2,11 @@
 // reference that computes each output element from its own index with at()
 // (no strided loops), over many shape pairs, on contiguous tensors and on
 // transposed, strided and expanded views, small and big (threaded) sizes.
+#include <algorithm>
 #include <cmath>
 #include <functional>
-#include <limits>
 #include <mutex>
+#include <string>
 #include <utility>
 #include <vector>
 

@@ -1,6 +1,7 @@
 // matmul with torch.matmul's rules, checked against a triple loop written
 // here: 1-d, 2-d and batched operands, broadcast batch dimensions, transposed
 // and strided views, empty dimensions, and the error messages.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 

@@ -1,6 +1,7 @@
 // Reductions over one, several or all axes, with keepdim, on known data and
 // against loops written out here; zero-size dimensions; NaN; determinism of
 // big (threaded) reductions.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 

@@ -195,6 +195,9 @@ TEST_CASE("safetensors refuses overlapping, gapped or mis-sized offsets", "[tens
                       IOTGRAD_HAS("end before they begin"));
     CHECK_THROWS_WITH(decode(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", {}),
                       IOTGRAD_HAS("too large"));
+    CHECK_THROWS_WITH(decode(R"({"a":{"dtype":"F32","shape":[0,4611686018427387904,4],"data_offsets":[0,0]}})", {}),
+                      IOTGRAD_HAS("too large"));  // empty, but its strides would overflow
+    CHECK(decode(R"({"a":{"dtype":"F32","shape":[0,1000,1000],"data_offsets":[0,0]}})", {}).find("a")->numel() == 0);
 }
 
 TEST_CASE("safetensors refuses malformed headers with a clear message", "[tensor][safetensors]") {
