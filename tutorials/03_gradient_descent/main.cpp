@@ -131,8 +131,9 @@ void linear_regression() {
     print_params("by hand", w, b);
     print_params("optim::SGD", w2, b2);
     const float diff = tensor::max(tensor::abs(tensor::sub(w.value(), w2.value()))).item();
-    std::cout << "  largest |w_hand - w_sgd| = " << std::scientific << std::setprecision(1) << diff << std::fixed << std::setprecision(4)
-              << " (the same rule, so the same numbers)\n";
+    std::cout << "  largest |w_hand - w_sgd| = " << std::scientific << std::setprecision(1) << diff
+              << " (the same rule, so the same numbers)\n"
+              << std::fixed << std::setprecision(4);
 }
 
 // ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 //   Part 5: a softmax classifier: three machine states from two sensors.
 //
 // Build and run:  make tutorials   (or: build/tutorial_04_softmax_cross_entropy)
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iomanip>

@@ -163,19 +163,20 @@ double train(nn::Module& model, const Split& d, int epochs, double lr) {
 }
 
 // Test accuracy next to what an IoT device cares about: weights, memory, time per window.
-void report(nn::Module& model, const Split& d, double train_seconds, const std::vector<std::string>& names) {
+void report(nn::Module& model, const Split& d, double train_seconds, const std::vector<std::string>& names,
+            const std::string& what) {
     model.eval();
     NoGradGuard no_grad;
     const Tensor scores = model(Variable(d.x_test)).value();
-    const int64_t n = 100;  // latency: one window at a time, as a device would see them
+    const int64_t n = 100;  // latency: one sample at a time, as a device would see them
     const auto start = std::chrono::steady_clock::now();
     for (int64_t i = 0; i < n; ++i) model(Variable(d.x_test.narrow(0, i, 1)));
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / n;
     std::cout << "  parameters: " << model.num_parameters() << " (" << model.num_parameters() * 4
               << " bytes as float32), training time: " << std::setprecision(2) << train_seconds
-              << " s, inference: " << std::setprecision(3) << ms << " ms per window\n"
+              << " s, inference: " << std::setprecision(3) << ms << " ms per " << what << "\n"
               << "  test accuracy: " << std::setprecision(1) << 100 * iot::accuracy(scores, d.y_test) << "% on "
-              << d.x_test.size(0) << " windows\n"
+              << d.x_test.size(0) << " " << what << "s\n"
               << std::setprecision(4);
     std::cout << iot::classification_report(
         iot::ConfusionMatrix(iot::labels(d.y_test), iot::predictions(scores), static_cast<int64_t>(names.size())),
@@ -225,7 +226,7 @@ void cnn1d() {
                          nn::Linear(32, 3, gen));
     std::cout << nn::summary(model, {1, 9, 64});
     const double seconds = train(model, d, /*epochs=*/8, /*lr=*/0.01);
-    report(model, d, seconds, {"walking", "running", "cycling"});
+    report(model, d, seconds, {"walking", "running", "cycling"}, "window");
 }
 
 // ---------------------------------------------------------------------------
@@ -261,7 +262,7 @@ void cnn2d() {
                          nn::ReLU(), nn::GlobalAvgPool2d(), nn::Linear(16, 3, gen));
     std::cout << nn::summary(model, {1, 1, 12, 12});
     const double seconds = train(model, d, /*epochs=*/6, /*lr=*/0.01);
-    report(model, d, seconds, {"horizontal", "vertical", "diagonal"});
+    report(model, d, seconds, {"horizontal", "vertical", "diagonal"}, "image");
 }
 
 }  // namespace
