@@ -196,9 +196,17 @@ int64_t Tensor::flat_index(const std::vector<int64_t>& index) const {
     return flat;
 }
 
-float Tensor::at(const std::vector<int64_t>& index) const { return (*storage_)[flat_index(index)]; }
+// flat_index first, as its own statement: in `(*storage_)[flat_index(i)]` the
+// null storage of an undefined tensor may be dereferenced before the check throws.
+float Tensor::at(const std::vector<int64_t>& index) const {
+    const int64_t flat = flat_index(index);
+    return (*storage_)[static_cast<size_t>(flat)];
+}
 
-float& Tensor::at(const std::vector<int64_t>& index) { return (*storage_)[flat_index(index)]; }
+float& Tensor::at(const std::vector<int64_t>& index) {
+    const int64_t flat = flat_index(index);
+    return (*storage_)[static_cast<size_t>(flat)];
+}
 
 float Tensor::item() const {
     require_defined("item");
