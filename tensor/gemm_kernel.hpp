@@ -93,7 +93,7 @@ void pack_b(const GemmArgs& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, f
 /// kc >= 1, mr <= kMR, nr <= kNR. beta == 0 never reads C.
 void micro_kernel(int64_t kc, const float* a, const float* b, float beta, float* c, int64_t ldc, int mr, int nr);
 
-/// The unpacked single-thread path for tiny products and matrix-vector shapes.
+/// The unpacked single-thread path for matrix-vector-like shapes (use_small_path).
 void gemm_small(const GemmArgs& g);
 
 /// True when gemm_small is the better path for this shape.

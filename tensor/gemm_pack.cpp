@@ -1,8 +1,8 @@
 // Packing for the fast GEMM (layout in tensor/gemm_kernel.hpp). Packing is
 // where the transpose flags and leading dimensions are absorbed: whatever the
 // layout of A and B, the micro-kernel reads its panels with unit stride.
-// Partial panels are zero-padded, so the kernel always runs a full tile and
-// the padding contributes exact zeros. alpha is applied while packing A (as
+// Partial panels are zero-padded, so the kernel can always run full-width
+// vectors and the padding contributes exact zeros. alpha is applied while packing A (as
 // BLIS does), so the micro-kernel's epilogue is only C = acc + beta C.
 #include <algorithm>
 
