@@ -204,8 +204,10 @@ TEST_CASE("unary ops give the known values", "[tensor][broadcast]") {
 
 TEST_CASE("ops on transposed or strided or expanded views equal ops on contiguous copies",
           "[tensor][broadcast]") {
-    // Small (one thread) and big (threaded, above kParallelThreshold) sizes.
-    for (int64_t n : {int64_t{7}, int64_t{150}}) {
+    // Small (one thread) and big sizes: for the big one even the half-width
+    // strided view has n * n/2 elements at cost 4 each, above kParallelThreshold.
+    const int64_t big = static_cast<int64_t>(std::sqrt(kParallelThreshold / 2.0)) + 4;
+    for (int64_t n : {int64_t{7}, big}) {
         CAPTURE(n);
         const Tensor base = values({n, n + 2}, 0.4f);
         const Tensor t = base.t();                                  // [n+2, n], strides [1, n+2]
