@@ -18,8 +18,8 @@ struct Gait {
 };
 constexpr Gait kGaits[3] = {
     {1.00f, 0.30f, 2.0f, 0.12f, 0.06f, 0.50f, 5.0f, 1.3f},   // walking
-    {0.91f, 0.40f, 1.5f, 0.08f, 0.08f, 0.60f, 10.0f, 0.5f},  // upstairs: slower, more vertical
-    {1.07f, 0.45f, 3.5f, 0.16f, 0.08f, 0.70f, 2.0f, 0.7f},   // downstairs: faster, sharper
+    {0.88f, 0.40f, 1.5f, 0.08f, 0.08f, 0.60f, 10.0f, 0.5f},  // upstairs: slower, more vertical
+    {1.10f, 0.50f, 4.0f, 0.16f, 0.14f, 0.70f, 2.0f, 0.7f},   // downstairs: faster, sharper, more sway
 };
 
 /// Modified Bessel function I0 by its power series \f$\sum_k (x/2)^{2k}/(k!)^2\f$
@@ -39,13 +39,13 @@ double heel_pulse(double psi, double kappa) {
     return (std::exp(kappa * std::cos(psi)) - i0) / (std::exp(kappa) - i0);
 }
 
-/// \f$ R = R_z(c)\,R_y(b)\,R_x(a) \f$, row-major.
-std::array<float, 9> rotation(float a, float b, float c) {
-    float ca = std::cos(a), sa = std::sin(a), cb = std::cos(b), sb = std::sin(b);
-    float cc = std::cos(c), sc = std::sin(c);
-    return {cc * cb, cc * sb * sa - sc * ca, cc * sb * ca + sc * sa,
-            sc * cb, sc * sb * sa + cc * ca, sc * sb * ca - cc * sa,
-            -sb,     cb * sa,                cb * ca};
+/// Rotation by angle \f$\alpha\f$ about the unit axis u (Rodrigues' formula),
+/// \f$ R = I\cos\alpha + \sin\alpha\,[u]_\times + (1-\cos\alpha)\,u u^T \f$, row-major.
+std::array<float, 9> axis_rotation(const float* u, float a) {
+    float c = std::cos(a), s = std::sin(a), k = 1 - c;
+    return {c + k * u[0] * u[0],        k * u[0] * u[1] - s * u[2], k * u[0] * u[2] + s * u[1],
+            k * u[1] * u[0] + s * u[2], c + k * u[1] * u[1],        k * u[1] * u[2] - s * u[0],
+            k * u[2] * u[0] - s * u[1], k * u[2] * u[1] + s * u[0], c + k * u[2] * u[2]};
 }
 
 void rotate(const std::array<float, 9>& r, const float* v, float* out) {
@@ -60,6 +60,8 @@ void validate(const HarConfig& c) {
         throw std::invalid_argument("HarConfig: need 1 <= min_bout_windows <= max_bout_windows");
     if (!(c.sample_hz > 0) || c.noise < 0 || c.gain_spread < 0 || c.gain_spread >= 1)
         throw std::invalid_argument("HarConfig: need sample_hz > 0, noise >= 0, 0 <= gain_spread < 1");
+    if (c.gait_jitter < 0 || c.gait_jitter >= 1 || c.rotation_deg < 0)
+        throw std::invalid_argument("HarConfig: need 0 <= gait_jitter < 1 and rotation_deg >= 0");
 }
 
 }  // namespace
@@ -79,9 +81,11 @@ HarSubjectStream::HarSubjectStream(const HarConfig& cfg, int subject)
                                     std::to_string(cfg.subjects - 1));
     traits_.cadence_hz = gen_.uniform(1.8f, 2.0f);
     traits_.gain = 1.0f + cfg.gain_spread * gen_.uniform(-1.0f, 1.0f);
-    float r = cfg.rotation_deg * kDeg;
-    traits_.rotation = rotation(r * gen_.uniform(-1.0f, 1.0f), r * gen_.uniform(-1.0f, 1.0f),
-                                r * gen_.uniform(-1.0f, 1.0f));
+    // Mounting: a rotation by up to rotation_deg about a random axis (uniform on the sphere).
+    float u[3] = {gen_.normal(), gen_.normal(), gen_.normal()};
+    float un = std::sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]) + 1e-12f;
+    for (float& x : u) x /= un;
+    traits_.rotation = axis_rotation(u, cfg.rotation_deg * kDeg * gen_.uniform(-1.0f, 1.0f));
     traits_.acc_noise = 0.015f * cfg.noise * gen_.uniform(0.7f, 1.3f);
     traits_.gyro_noise = 0.02f * cfg.noise * gen_.uniform(0.7f, 1.3f);
     // Genoa, where UCI HAR was recorded, give or take a kilometre.
@@ -103,6 +107,8 @@ void HarSubjectStream::start_bout() {
     if (activity_ <= kDownstairs) {
         bout_f_ = traits_.cadence_hz * kGaits[activity_].f_mult * (1.0f + gen_.uniform(-0.015f, 0.015f));
         pitch_ = (kGaits[activity_].lean_deg + 2.0f * gen_.normal()) * kDeg;
+        bout_amp_ = 1.0f + cfg_.gait_jitter * gen_.uniform(-1.0f, 1.0f);
+        bout_kappa_ = 1.0f + cfg_.gait_jitter * gen_.uniform(-1.0f, 1.0f);
     } else if (activity_ == kStanding) {
         pitch_ = (5.0f + 3.0f * gen_.normal()) * kDeg;
     } else if (activity_ == kSitting) {
@@ -123,12 +129,13 @@ std::array<float, 9> HarSubjectStream::sample() {
         const Gait& g = kGaits[activity_];
         phase_ += 2 * kPi * bout_f_ * dt;
         double psi = phase_;
-        body[0] = static_cast<float>(g.a_v * heel_pulse(psi, g.kappa));
-        body[1] = static_cast<float>(g.a_l * std::sin(psi / 2));
-        body[2] = static_cast<float>(g.a_f * (std::sin(psi + 0.6) + 0.3 * std::sin(2 * psi)));
-        gyro[0] = static_cast<float>(g.gyro * std::sin(psi / 2 + 0.3));  // yaw with the stride
-        gyro[1] = static_cast<float>(0.5 * g.gyro * std::sin(psi / 2 + 1.2));
-        gyro[2] = static_cast<float>(0.8 * g.gyro * std::sin(psi + 1.0));  // pitch with each step
+        double a = bout_amp_;
+        body[0] = static_cast<float>(a * g.a_v * heel_pulse(psi, bout_kappa_ * g.kappa));
+        body[1] = static_cast<float>(a * g.a_l * std::sin(psi / 2));
+        body[2] = static_cast<float>(a * g.a_f * (std::sin(psi + 0.6) + 0.3 * std::sin(2 * psi)));
+        gyro[0] = static_cast<float>(a * g.gyro * std::sin(psi / 2 + 0.3));  // yaw with the stride
+        gyro[1] = static_cast<float>(a * 0.5 * g.gyro * std::sin(psi / 2 + 1.2));
+        gyro[2] = static_cast<float>(a * 0.8 * g.gyro * std::sin(psi + 1.0));  // pitch with each step
         double m = g.speed * dt / kMetresPerDegree;
         lat_ += m * std::cos(heading_);
         lon_ += m * std::sin(heading_) / std::cos(lat_ * kDeg);

@@ -175,3 +175,66 @@ TEST_CASE("HAR posture: lying puts gravity on another axis; sitting and standing
     CHECK(min_sit_tilt < max_stand_tilt);  // realistic confusion between the two
     CHECK(sit_sum / sit_n > stand_sum / standing);  // yet sitting leans more on average
 }
+
+TEST_CASE("HAR mounting: a proper rotation by at most rotation_deg; 0 gives the identity", "[iot][sim][har]") {
+    HarSimulator sim;
+    double max_angle = 0;
+    for (int subj = 0; subj < 30; ++subj) {
+        const std::array<float, 9> r = sim.subject(subj).traits().rotation;
+        // R^T R = I and det R = +1.
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) {
+                double dot = r[i] * r[j] + r[3 + i] * r[3 + j] + r[6 + i] * r[6 + j];
+                CHECK(dot == Approx(i == j ? 1.0 : 0.0).margin(1e-5));
+            }
+        double det = r[0] * (r[4] * r[8] - r[5] * r[7]) - r[1] * (r[3] * r[8] - r[5] * r[6]) +
+                     r[2] * (r[3] * r[7] - r[4] * r[6]);
+        CHECK(det == Approx(1.0).margin(1e-5));
+        // The rotation angle from the trace: cos(alpha) = (tr R - 1) / 2.
+        double c = std::min(1.0, std::max(-1.0, (r[0] + r[4] + r[8] - 1.0) / 2.0));
+        max_angle = std::max(max_angle, std::acos(c) * 180 / kPi);
+    }
+    CHECK(max_angle <= 15.0 + 1e-3);
+    CHECK(max_angle > 7.5);  // 30 draws uniform in [0, 15] degrees: one above half is near certain
+    HarConfig flat;
+    flat.rotation_deg = 0;
+    const std::array<float, 9> id = HarSimulator(flat).subject(3).traits().rotation;
+    for (int k = 0; k < 9; ++k) CHECK(id[k] == Approx(k % 4 == 0 ? 1.0 : 0.0).margin(1e-6));
+}
+
+TEST_CASE("HAR gait jitter: bouts of one activity vary in amplitude only when gait_jitter > 0", "[iot][sim][har]") {
+    // With noise, rotation and gain switched off, a walking window's vertical
+    // peak is A * bout amplitude; collect it per bout.
+    auto peaks = [](float jitter) {
+        HarConfig cfg;
+        cfg.noise = 0;
+        cfg.gait_jitter = jitter;
+        cfg.rotation_deg = 0;
+        cfg.gain_spread = 0;
+        HarSubjectStream s = HarSimulator(cfg).subject(2);
+        std::vector<double> out;
+        double last_t0 = -100;
+        for (int i = 0; i < 120; ++i) {
+            Window w = s.next_window();
+            bool new_bout = w.t0 > last_t0 + 64.0 / 50.0 + 1e-9;
+            last_t0 = w.t0;
+            if (w.label != kWalking || !new_bout) continue;
+            double peak = 0;
+            for (int64_t t = 0; t < 128; ++t) peak = std::max(peak, static_cast<double>(w.x.at({t, 0})));
+            out.push_back(peak);
+        }
+        return out;
+    };
+    std::vector<double> fixed = peaks(0.0f), jittered = peaks(0.3f);
+    REQUIRE(fixed.size() >= 2);
+    REQUIRE(jittered.size() >= 2);
+    auto spread = [](const std::vector<double>& v) {
+        return *std::max_element(v.begin(), v.end()) - *std::min_element(v.begin(), v.end());
+    };
+    CHECK(spread(fixed) < 0.01);     // the same 0.30 g peak (sampled at 50 Hz) every bout
+    CHECK(spread(jittered) > 0.03);  // amplitudes drawn from 1 +- 0.3
+    for (double p : jittered) CHECK(p <= 0.30 * 1.3 + 1e-4);
+    HarConfig bad;
+    bad.gait_jitter = 1.0f;
+    CHECK_THROWS_WITH(HarSimulator(bad), IOTGRAD_HAS("gait_jitter"));
+}
