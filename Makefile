@@ -1,7 +1,8 @@
 # Thin front door over CMake. Every target configures the build it needs.
 #   make            build the library, tests, tutorials and benchmark
 #   make test       configure, build and run every test through ctest
-#   make demo       the main job (until the experiments land: the tutorials)
+#   make demo       the main job: the paper's five experiments into results/ (OUT=dir, ARGS=...)
+#   make demo-quick the same in seconds (tiny sizes, as CI runs it)
 #   make tutorials  build and run every tutorial
 #   make bench      GEMM benchmark; JSON=path chooses where the JSON goes
 #   make docs       Doxygen HTML (with MathJax) into build/docs
@@ -14,7 +15,10 @@ CMAKE   ?= cmake
 JSON    ?= $(BUILD)/bench.json
 BENCH_ARGS ?=
 
-.PHONY: all build test demo tutorials bench docs test-sanitize test-noomp clean
+OUT     ?= results
+ARGS    ?=
+
+.PHONY: all build test demo demo-quick tutorials bench docs test-sanitize test-noomp clean
 
 all: build
 
@@ -32,7 +36,13 @@ test: build
 tutorials: $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target run_tutorials
 
-demo: tutorials
+demo: $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target iotgrad_cli
+	$(BUILD)/iotgrad experiments --out $(OUT) $(ARGS)
+
+demo-quick: $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target iotgrad_cli
+	$(BUILD)/iotgrad experiments --quick --out $(OUT) $(ARGS)
 
 bench: $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target iotgrad_bench
