@@ -30,7 +30,9 @@ build: $(BUILD)/CMakeCache.txt
 
 # ctest runs the groups one after another: each test process already uses
 # every core through OpenMP, and two at once would oversubscribe the machine.
-test: build
+test:
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_TESTS_REQUIRED=ON
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure
 
 tutorials: $(BUILD)/CMakeCache.txt
@@ -53,12 +55,12 @@ docs:
 	mkdir -p $(BUILD)/docs && doxygen docs/Doxyfile
 
 test-sanitize:
-	$(CMAKE) -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTGRAD_SANITIZE=ON -DIOTGRAD_NATIVE=OFF
+	$(CMAKE) -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTGRAD_SANITIZE=ON -DIOTGRAD_NATIVE=OFF -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD)-sanitize -j $(JOBS) --target iotgrad_tests
 	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
 
 test-noomp:
-	$(CMAKE) -S . -B $(BUILD)-noomp -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_OPENMP=OFF
+	$(CMAKE) -S . -B $(BUILD)-noomp -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_OPENMP=OFF -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD)-noomp -j $(JOBS) --target iotgrad_tests
 	cd $(BUILD)-noomp && ctest --output-on-failure
 

@@ -14,8 +14,8 @@ enum class Op : int {
     Add, Sub, Mul, Div, Neg,
     // elementwise math (ops_math.cpp)
     Exp, Log, Pow, Sqrt, Abs, Clamp, Maximum, Minimum, Where,
-    // matrix product (ops_matmul.cpp)
-    Matmul,
+    // matrix product (ops_matmul.cpp) and the fused affine map of Linear (ops_linear.cpp)
+    Matmul, Linear,
     // shape and views (ops_shape.cpp)
     Reshape, Permute, Slice, Expand, Concat, IndexSelect,
     // reductions (ops_reduce.cpp)
@@ -28,6 +28,8 @@ enum class Op : int {
     Conv1d, Conv2d,
     // pooling (ops_pool.cpp)
     MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d,
+    // fused layer kernels (ops_lstm.cpp, ops_attention.cpp, ops_layer_norm.cpp)
+    LstmLayer, Attention, LayerNorm,
     Count
 };
 
@@ -35,13 +37,14 @@ enum class Op : int {
 inline constexpr std::array<const char*, static_cast<size_t>(Op::Count)> kOpNames = {
     "add", "sub", "mul", "div", "neg",
     "exp", "log", "pow", "sqrt", "abs", "clamp", "maximum", "minimum", "where",
-    "matmul",
+    "matmul", "linear",
     "reshape", "permute", "slice", "expand", "concat", "index_select",
     "sum", "mean", "max", "min",
     "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softplus",
     "softmax", "log_softmax", "cross_entropy",
     "conv1d", "conv2d",
     "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+    "lstm_layer", "attention", "layer_norm",
 };
 static_assert(kOpNames.size() == static_cast<size_t>(Op::Count), "every Op needs a name");
 static_assert(kOpNames.back() != nullptr, "every Op needs a name");

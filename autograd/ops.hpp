@@ -51,6 +51,11 @@ Variable where(const Tensor& cond, const Variable& a, const Variable& b);
 // ---- matrix product (ops_matmul.cpp) ----------------------------------------------
 /// torch.matmul semantics (see tensor/matmul.hpp).
 Variable matmul(const Variable& a, const Variable& b);
+/// The affine map of a Linear layer, \f$ y = x W^\top + b \f$: x [..., in],
+/// weight [out, in], bias [out] (undefined: none). Same value as
+/// matmul(x, transpose(weight, 0, 1)) + bias, as one node whose GEMMs fold
+/// every leading dimension of x into rows (ops_linear.cpp).
+Variable linear(const Variable& x, const Variable& weight, const Variable& bias = Variable());
 
 // ---- shape (ops_shape.cpp) --------------------------------------------------------
 Variable reshape(const Variable& x, const Shape& shape);
@@ -115,5 +120,28 @@ Variable max_pool2d(const Variable& x, int64_t kernel, int64_t stride = 0, int64
 /// Window means; zero padding counts in the mean (PyTorch's count_include_pad=True).
 Variable avg_pool1d(const Variable& x, int64_t kernel, int64_t stride = 0, int64_t padding = 0);
 Variable avg_pool2d(const Variable& x, int64_t kernel, int64_t stride = 0, int64_t padding = 0);
+
+// ---- fused layer kernels ---------------------------------------------------------------
+/// One LSTM layer over a whole sequence as one node (ops_lstm.cpp): x [T, N, C]
+/// (time-major), initial states h0, c0 [N, H], weights w_ih [4H, C], w_hh [4H, H]
+/// with gate blocks i, f, g, o as PyTorch, biases [4H] (both undefined: none).
+/// Returns [T, N, 2H]: h_t in the first H columns, c_t in the last H. Same
+/// values as nn::LSTM's per-step cell to float32 rounding; the backward reuses
+/// the saved gates (tests/autograd/test_fused_ops.cpp compares the two).
+Variable lstm_layer(const Variable& x, const Variable& h0, const Variable& c0, const Variable& w_ih,
+                    const Variable& w_hh, const Variable& b_ih = Variable(), const Variable& b_hh = Variable());
+
+/// Scaled dot-product attention without mask or dropout as one node
+/// (ops_attention.cpp): \f$ \mathrm{softmax}(s\,Q K^\top) V \f$ over the last two
+/// dimensions of q [..., L, d], k [..., S, d], v [..., S, dv] (same leading
+/// dimensions, no broadcasting); returns [..., L, dv]. Same values as
+/// nn::scaled_dot_product_attention to float32 rounding.
+Variable attention(const Variable& q, const Variable& k, const Variable& v, float scale);
+
+/// Layer normalisation over the trailing dimensions that weight and bias
+/// have (ops_layer_norm.cpp): \f$ (x - \mu) / \sqrt{\sigma^2 + \epsilon} \odot w + b \f$
+/// per row, biased variance. Same values as nn::LayerNorm's composition of
+/// elementary ops to float32 rounding, as one node.
+Variable layer_norm(const Variable& x, const Variable& weight, const Variable& bias, float eps = 1e-5f);
 
 }  // namespace iotgrad

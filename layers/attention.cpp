@@ -80,9 +80,10 @@ std::string MultiheadAttention::extra_repr() const {
 
 Variable MultiheadAttention::project(const Variable& x, int64_t start) const {
     const int64_t E = embed_dim_, N = x.size(0), T = x.size(1);
-    // x W^T + b with W = rows [start, start + E) of in_proj_weight.
-    Variable y = matmul(x, transpose(slice(in_proj_weight, 0, start, start + E), 0, 1));
-    if (in_proj_bias.defined()) y = y + slice(in_proj_bias, 0, start, start + E);
+    // x W^T + b with W = rows [start, start + E) of in_proj_weight, as one
+    // fused linear node (the row slice of W is contiguous: no copy).
+    const Variable y = linear(x, slice(in_proj_weight, 0, start, start + E),
+                              in_proj_bias.defined() ? slice(in_proj_bias, 0, start, start + E) : Variable());
     // [N, T, E] -> [N, T, h, d] -> [N, h, T, d]: each head attends on its own d columns.
     return permute(reshape(y, {N, T, num_heads_, head_dim_}), {0, 2, 1, 3});
 }
@@ -133,8 +134,17 @@ AttentionOutput MultiheadAttention::forward(const Variable& query, const Variabl
 
     const Variable q = project(q_in, 0), k = project(k_in, E), v = project(v_in, 2 * E);  // [N, h, T, d]
     const bool dropping = is_training() && dropout_ > 0.0f;
+    const Tensor m = combined_mask(mask, N, L, S);
+    if (!need_weights && !dropping && !m.defined()) {
+        // Fast path: one fused node (autograd/ops_attention.cpp), the same
+        // values as scaled_dot_product_attention below, which stays the
+        // reference (tests/layers/test_attention_fused.cpp compares them).
+        const Variable heads = attention(q, k, v, 1.0f / std::sqrt(static_cast<float>(head_dim_)));
+        Variable out = out_proj(reshape(permute(heads, {0, 2, 1, 3}), {N, L, E}));
+        return {batch_first_ ? out : transpose(out, 0, 1), Variable()};
+    }
     AttentionOutput heads =
-        scaled_dot_product_attention(q, k, v, combined_mask(mask, N, L, S), dropping ? dropout_ : 0.0f, &gen_);
+        scaled_dot_product_attention(q, k, v, m, dropping ? dropout_ : 0.0f, &gen_);
     // Concat(head_1..head_h): [N, h, L, d] -> [N, L, h, d] -> [N, L, E], then W^O.
     Variable out = out_proj(reshape(permute(heads.output, {0, 2, 1, 3}), {N, L, E}));
     return {batch_first_ ? out : transpose(out, 0, 1), need_weights ? mean(heads.weights, {1}) : Variable()};

@@ -25,9 +25,9 @@ Variable Linear::forward(const Variable& x) {
     if (x.dim() < 1 || x.size(-1) != in_)
         throw ShapeError("Linear(" + extra_repr() + "): input " + shape_str(x.shape()) +
                          " must end in in_features = " + std::to_string(in_));
-    // x W^T through a transposed view: no copy of W.
-    Variable y = matmul(x, transpose(weight, 0, 1));
-    return bias.defined() ? y + bias : y;
+    // One fused node (autograd/ops_linear.cpp): the same value as
+    // matmul(x, transpose(weight, 0, 1)) + bias, which the tests compare it to.
+    return linear(x, weight, bias);
 }
 
 std::string Linear::extra_repr() const {

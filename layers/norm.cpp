@@ -86,12 +86,12 @@ Variable LayerNorm::forward(const Variable& x) {
     if (!ok)
         throw ShapeError("LayerNorm(" + shape_str(normalized_shape) + "): input " + shape_str(x.shape()) +
                          " does not end in " + shape_str(normalized_shape));
-    std::vector<int64_t> axes;
-    for (int64_t i = x.dim() - k; i < x.dim(); ++i) axes.push_back(i);
-    const Variable mu = mean(x, axes, /*keepdim=*/true);
-    const Variable centered = x - mu;
-    const Variable var = mean(centered * centered, axes, /*keepdim=*/true);
-    return centered / sqrt(var + eps) * weight + bias;
+    // One fused node (autograd/ops_layer_norm.cpp) computing
+    //   centered = x - mean(x), var = mean(centered^2),
+    //   centered / sqrt(var + eps) * weight + bias
+    // over the trailing dimensions; tests/autograd/test_fused_ops.cpp checks it
+    // against exactly that composition of elementary ops.
+    return layer_norm(x, weight, bias, eps);
 }
 
 std::string LayerNorm::extra_repr() const {

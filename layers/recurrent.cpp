@@ -90,6 +90,8 @@ RecurrentOutput RecurrentBase::forward(const Variable& x, const RecurrentState& 
     else if (initial.c.defined())
         throw std::invalid_argument(type_ + ": has no cell state, but an initial c was given");
 
+    if (has_cell_state()) return forward_lstm(x, initial);
+
     // The sequence is kept as one Variable per step. Slicing one big [T, N, .]
     // Variable per step would make the backward quadratic in T: each slice's
     // gradient is a zero tensor of the full [T, N, .] shape. Per-step pieces
@@ -119,6 +121,30 @@ RecurrentOutput RecurrentBase::forward(const Variable& x, const RecurrentState& 
     out.output = stack(seq, time_dim);
     out.h_n = stack(h_n, 0);
     if (has_cell_state()) out.c_n = stack(c_n, 0);
+    return out;
+}
+
+/// The LSTM (the one cell with a cell state) runs each layer over the whole
+/// sequence as one fused node, lstm_layer (autograd/ops_lstm.cpp): the same
+/// equations as LSTM::cell below, which stays as the readable specification
+/// and which tests/autograd/test_fused_ops.cpp compares the kernel against.
+RecurrentOutput RecurrentBase::forward_lstm(const Variable& x, const RecurrentState& initial) {
+    const int64_t steps = x.size(batch_first_ ? 1 : 0), batch = x.size(batch_first_ ? 0 : 1), H = hidden_size_;
+    Variable seq = batch_first_ ? transpose(x, 0, 1) : x;  // [T, N, in]
+    std::vector<Variable> h_n, c_n;
+    for (int64_t l = 0; l < num_layers_; ++l) {
+        const LayerWeights& w = weights_[l];
+        const Variable h0 = initial.h.defined() ? select(initial.h, 0, l) : Variable(Tensor::zeros({batch, H}));
+        const Variable c0 = initial.c.defined() ? select(initial.c, 0, l) : Variable(Tensor::zeros({batch, H}));
+        const Variable hc = lstm_layer(seq, h0, c0, w.w_ih, w.w_hh, w.b_ih, w.b_hh);  // [T, N, 2H]: h | c
+        seq = slice(hc, 2, 0, H);
+        h_n.push_back(select(seq, 0, steps - 1));
+        c_n.push_back(select(slice(hc, 2, H, 2 * H), 0, steps - 1));
+    }
+    RecurrentOutput out;
+    out.output = batch_first_ ? transpose(seq, 0, 1) : seq;
+    out.h_n = stack(h_n, 0);
+    out.c_n = stack(c_n, 0);
     return out;
 }
 

@@ -88,6 +88,8 @@ protected:
     virtual bool has_cell_state() const { return false; }
     /// \f$ W_{hh} h + b_{hh} \f$ for layer k, with w_hh_t = \f$ W_{hh}^\top \f$ (made once per sequence).
     Variable hidden_projection(int64_t layer, const Variable& h, const Variable& w_hh_t) const;
+    /// The LSTM's fast path: one fused lstm_layer node per layer.
+    RecurrentOutput forward_lstm(const Variable& x, const RecurrentState& initial);
 
 private:
     int64_t check_layer(int64_t layer) const;

@@ -6,25 +6,37 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "tensor/random.hpp"
 #include "tensor/shape.hpp"
+#include "tensor/storage_pool.hpp"
 
 namespace iotgrad {
 
 /// Allocator that aligns storage to 64 bytes (one cache line, one AVX-512
-/// register) so kernels can use aligned loads on contiguous tensors.
+/// register) so kernels can use aligned loads on contiguous tensors. Large
+/// blocks are recycled through a per-thread cache (tensor/storage_pool.hpp).
 template <class T>
 struct AlignedAllocator {
     using value_type = T;
     AlignedAllocator() = default;
     template <class U>
     AlignedAllocator(const AlignedAllocator<U>&) {}
-    T* allocate(std::size_t n) {
-        return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64)));
+    T* allocate(std::size_t n) { return static_cast<T*>(detail::storage_allocate(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t n) { detail::storage_deallocate(p, n * sizeof(T)); }
+    /// `Storage(n)` leaves its floats uninitialised (scratch buffers that a
+    /// kernel overwrites, e.g. im2col columns); `Storage(n, 0.0f)`, which
+    /// every Tensor uses, still fills them.
+    template <class U>
+    void construct(U* p) noexcept {
+        ::new (static_cast<void*>(p)) U;
     }
-    void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t(64)); }
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
     template <class U>
     bool operator==(const AlignedAllocator<U>&) const { return true; }
     template <class U>

@@ -32,5 +32,6 @@ std::vector<OpCase> activation_cases();  // cases_activation.cpp
 std::vector<OpCase> softmax_cases();     // cases_softmax.cpp
 std::vector<OpCase> conv_cases();        // cases_conv.cpp
 std::vector<OpCase> pool_cases();        // cases_pool.cpp
+std::vector<OpCase> fused_cases();       // cases_fused.cpp
 
 }  // namespace iotgrad::testing

@@ -11,7 +11,7 @@ using namespace iotgrad::testing;
 namespace {
 std::vector<OpCase> all_cases() {
     std::vector<OpCase> all;
-    for (auto family : {arith_cases, math_cases, shape_cases, reduce_cases, activation_cases, softmax_cases, conv_cases, pool_cases}) {
+    for (auto family : {arith_cases, math_cases, shape_cases, reduce_cases, activation_cases, softmax_cases, conv_cases, pool_cases, fused_cases}) {
         auto cases = family();
         all.insert(all.end(), cases.begin(), cases.end());
     }

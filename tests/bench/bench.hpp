@@ -15,6 +15,9 @@ struct Options {
     std::string json_path;            // empty: no JSON
     std::vector<int> threads{1, 2};   // thread counts to run, ascending
     std::vector<int64_t> sizes;       // GEMM n; empty: the default list
+    bool run_gemm = true;             // --sections
+    bool run_models = true;
+    std::vector<std::string> models;  // model names to run; empty: all five
 };
 
 /// Timing rule for one measurement: `warmup` untimed calls, then `reps`
@@ -59,5 +62,29 @@ struct GemmResult {
 
 /// Runs the GEMM section: square n x n products, C = A B.
 std::vector<GemmResult> run_gemm_bench(const Options& opt);
+
+/// One reference model: its name in torch_reference.py, its iot::make_model
+/// kind, and the parameter count both must have.
+struct ModelCase {
+    std::string name;
+    std::string kind;
+    int64_t expected_params;
+};
+
+/// MLP, CNN1d, LSTM, Transformer, Autoencoder, in the reference's order.
+const std::vector<ModelCase>& model_cases();
+
+/// One model's measurements (the compare.py schema's "models" entries).
+struct ModelResult {
+    std::string name;
+    int64_t params = 0;
+    std::vector<std::pair<int, double>> train_by_threads;  // (threads, samples/s)
+    double latency_b1_ms = 0;                              // median, largest thread count
+    double infer_b256_samples_per_s = 0;
+};
+
+/// Runs the models section: training throughput at each thread count, batch-1
+/// latency and batch-256 throughput at the largest.
+std::vector<ModelResult> run_model_bench(const Options& opt);
 
 }  // namespace iotgrad::bench

@@ -1,6 +1,7 @@
-// iotgrad_bench: GEMM throughput of iotgrad's fast kernel (and, in a later
-// issue, whole models), printed as a table and written as JSON in the schema
-// /work/shared/bench/compare.py reads, to set beside the PyTorch reference.
+// iotgrad_bench: GEMM throughput of iotgrad's fast kernel and training /
+// inference speed of the five reference models, printed as a table and written
+// as JSON in the schema /work/shared/bench/compare.py reads, to set beside the
+// PyTorch reference (/work/shared/bench/torch_reference.py).
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -22,12 +23,15 @@ using namespace iotgrad::bench;
 
 const char* kUsage =
     "usage: iotgrad_bench [--quick] [--json FILE] [--threads 1,2] [--sizes 64,128]\n"
+    "                     [--sections gemm,models] [--models MLP,LSTM]\n"
     "  --quick          small sizes and short timings (a few seconds; for CI)\n"
     "  --json FILE      also write the results as JSON (schema: bench/compare.py)\n"
     "  --threads LIST   thread counts to run (default 1,2); \"gflops\" in the JSON\n"
     "                   is the largest one\n"
     "  --sizes LIST     square GEMM sizes n (default 64,128,256,512,1024;\n"
     "                   with --quick 64,128,256)\n"
+    "  --sections LIST  gemm, models or both (default both)\n"
+    "  --models LIST    models to run (default MLP,CNN1d,LSTM,Transformer,Autoencoder)\n"
     "Timing: warm-up calls, then the median over repetitions of the time per call,\n"
     "each repetition lasting a minimum time (std::chrono::steady_clock).\n";
 
@@ -49,6 +53,20 @@ std::vector<T> parse_list(const std::string& s, const char* what) {
     return out;
 }
 
+[[noreturn]] void usage_error(const std::string& msg) {
+    std::fprintf(stderr, "iotgrad_bench: %s\n%s", msg.c_str(), kUsage);
+    std::exit(2);
+}
+
+std::vector<std::string> split_names(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
 Options parse_args(int argc, char** argv) {
     Options opt;
     for (int i = 1; i < argc; ++i) {
@@ -65,6 +83,21 @@ Options parse_args(int argc, char** argv) {
             opt.threads = parse_list<int>(argv[++i], "--threads");
         } else if (arg == "--sizes" && has_value) {
             opt.sizes = parse_list<int64_t>(argv[++i], "--sizes");
+        } else if (arg == "--sections" && has_value) {
+            const std::vector<std::string> sec = split_names(argv[++i]);
+            opt.run_gemm = std::find(sec.begin(), sec.end(), "gemm") != sec.end();
+            opt.run_models = std::find(sec.begin(), sec.end(), "models") != sec.end();
+            for (const std::string& n : sec)
+                if (n != "gemm" && n != "models") usage_error("--sections expects gemm and/or models, got \"" + n + "\"");
+        } else if (arg == "--models" && has_value) {
+            opt.models = split_names(argv[++i]);
+            for (const std::string& n : opt.models) {
+                bool known = false;
+                for (const ModelCase& c : model_cases()) known = known || c.name == n;
+                if (!known)
+                    usage_error("--models: unknown model \"" + n +
+                                "\" (known: MLP, CNN1d, LSTM, Transformer, Autoencoder)");
+            }
         } else {
             std::fprintf(stderr, "iotgrad_bench: unknown or incomplete argument \"%s\"\n%s", arg.c_str(), kUsage);
             std::exit(2);
@@ -132,12 +165,25 @@ void print_table(const Options& opt, const std::vector<GemmResult>& rows) {
         std::printf(" | %13s | %11s\n", r.reference_gflops ? fmt(*r.reference_gflops).c_str() : "skipped",
                     r.max_rel_err ? fmt(*r.max_rel_err, "%.1e").c_str() : "-");
     }
-    std::printf("\nModels: not yet measured (a later issue); the JSON's \"models\" list is empty.\n");
+}
+
+void print_models(const Options& opt, const std::vector<ModelResult>& rows) {
+    std::printf("\nModels (torch_reference.py's definitions): training samples/s at batch 64 with Adam;\n"
+                "batch-1 latency (median ms) and batch-256 samples/s at %d thread(s), eval, no gradients\n",
+                opt.threads.back());
+    std::printf("%-12s | %8s", "model", "params");
+    for (int t : opt.threads) std::printf(" | %10s", ("train " + std::to_string(t) + "T").c_str());
+    std::printf(" | %10s | %11s\n", "lat b1 ms", "infer b256");
+    for (const ModelResult& r : rows) {
+        std::printf("%-12s | %8lld", r.name.c_str(), static_cast<long long>(r.params));
+        for (const auto& t : r.train_by_threads) std::printf(" | %10.0f", t.second);
+        std::printf(" | %10.3f | %11.0f\n", r.latency_b1_ms, r.infer_b256_samples_per_s);
+    }
 }
 
 std::string json_number(const std::optional<double>& v) { return v ? fmt(*v, "%.6g") : "null"; }
 
-std::string to_json(const Options& opt, const std::vector<GemmResult>& rows) {
+std::string to_json(const Options& opt, const std::vector<GemmResult>& rows, const std::vector<ModelResult>& models) {
     std::ostringstream j;
     j << "{\n  \"framework\": \"iotgrad\",\n  \"threads\": " << opt.threads.back() << ",\n";
     j << "  \"date\": \"" << utc_now() << "\",\n  \"cpu_model\": \"" << cpu_model() << "\",\n";
@@ -152,7 +198,18 @@ std::string to_json(const Options& opt, const std::vector<GemmResult>& rows) {
         j << "}, \"reference_gflops\": " << json_number(r.reference_gflops)
           << ", \"max_rel_err\": " << json_number(r.max_rel_err) << "}";
     }
-    j << "\n  ],\n  \"models\": [],\n  \"peak_rss_mb\": " << fmt(peak_rss_mb(), "%.1f") << "\n}\n";
+    j << "\n  ],\n  \"models\": [";
+    for (size_t i = 0; i < models.size(); ++i) {
+        const ModelResult& m = models[i];
+        j << (i ? "," : "") << "\n    {\"model\": \"" << m.name << "\", \"params\": " << m.params
+          << ", \"train_samples_per_s\": {";
+        for (size_t t = 0; t < m.train_by_threads.size(); ++t)
+            j << (t ? ", " : "") << "\"" << m.train_by_threads[t].first
+              << "\": " << fmt(m.train_by_threads[t].second, "%.6g");
+        j << "}, \"latency_b1_ms_median\": " << fmt(m.latency_b1_ms, "%.6g")
+          << ", \"infer_b256_samples_per_s\": " << fmt(m.infer_b256_samples_per_s, "%.6g") << "}";
+    }
+    j << (models.empty() ? "" : "\n  ") << "],\n  \"peak_rss_mb\": " << fmt(peak_rss_mb(), "%.1f") << "\n}\n";
     return j.str();
 }
 
@@ -162,12 +219,20 @@ int main(int argc, char** argv) {
     const Options opt = parse_args(argc, argv);
     std::fprintf(stderr, "iotgrad_bench: threads %d..%d%s\n", opt.threads.front(), opt.threads.back(),
                  opt.quick ? " (quick)" : "");
-    const std::vector<GemmResult> rows = run_gemm_bench(opt);
-    print_table(opt, rows);
+    const std::vector<GemmResult> rows = opt.run_gemm ? run_gemm_bench(opt) : std::vector<GemmResult>{};
+    if (opt.run_gemm) print_table(opt, rows);
+    std::vector<ModelResult> models;
+    try {
+        if (opt.run_models) models = run_model_bench(opt);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "iotgrad_bench: models: %s\n", e.what());
+        return 1;
+    }
+    if (opt.run_models) print_models(opt, models);
     std::printf("Peak RSS: %.1f MB\n", peak_rss_mb());
     if (!opt.json_path.empty()) {
         std::ofstream out(opt.json_path);
-        out << to_json(opt, rows);
+        out << to_json(opt, rows, models);
         if (!out) {
             std::fprintf(stderr, "iotgrad_bench: could not write %s\n", opt.json_path.c_str());
             return 1;
