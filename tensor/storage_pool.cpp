@@ -26,7 +26,14 @@ Pool::Pool() { t_pool_state = 1; }
 Pool::~Pool() {
     t_pool_state = 2;
     for (auto& [bytes, blocks] : free)
-        for (void* p : blocks) ::operator delete(p, kAlign);
+        for (void* block : blocks) ::operator delete(block, kAlign);
+}
+
+void release_all(Pool& p) {
+    for (auto& [bytes, blocks] : p.free)
+        for (void* block : blocks) ::operator delete(block, kAlign);
+    p.free.clear();
+    p.cached = 0;
 }
 
 Pool& pool() {
@@ -45,6 +52,10 @@ void* storage_allocate(std::size_t bytes) {
             p.cached -= bytes;
             return block;
         }
+        // A miss while the cache is (nearly) full means it holds sizes the
+        // current work no longer asks for (another model, another batch
+        // size): give them back, so stale blocks never pin memory.
+        if (p.cached + bytes > kPoolCapBytes) release_all(p);
     }
     return ::operator new(bytes, kAlign);
 }
@@ -64,5 +75,7 @@ void storage_deallocate(void* block, std::size_t bytes) noexcept {
     }
     ::operator delete(block, kAlign);
 }
+
+std::size_t storage_cached_bytes() noexcept { return t_pool_state == 1 ? pool().cached : 0; }
 
 }  // namespace iotgrad::detail

@@ -30,3 +30,18 @@ TEST_CASE("storage_allocate gives 64-byte-aligned blocks of any size", "[tensor]
         detail::storage_deallocate(p, bytes);
     }
 }
+
+TEST_CASE("a miss while the cache is full empties it, so stale sizes never pin memory", "[tensor][storage_pool]") {
+    const std::size_t cap = detail::kPoolCapBytes;
+    // A cap-sized request misses; whatever earlier tests left cached (> 0 bytes)
+    // plus the request exceeds the cap, so the cache is emptied first.
+    void* whole = detail::storage_allocate(cap);
+    CHECK(detail::storage_cached_bytes() == 0);
+    detail::storage_deallocate(whole, cap);
+    CHECK(detail::storage_cached_bytes() == cap);  // kept: exactly the cap
+    // Another size misses while the cache is full of a size nobody asks for: emptied.
+    void* small = detail::storage_allocate(detail::kPooledBytes);
+    CHECK(detail::storage_cached_bytes() == 0);
+    detail::storage_deallocate(small, detail::kPooledBytes);
+    CHECK(detail::storage_cached_bytes() == detail::kPooledBytes);
+}
