@@ -4,7 +4,7 @@
 #   make demo       the main job: the paper's five experiments into results/ (OUT=dir, ARGS=...)
 #   make demo-quick the same in seconds (tiny sizes, as CI runs it)
 #   make tutorials  build and run every tutorial
-#   make bench      GEMM + the five reference models vs PyTorch's JSON schema; JSON=path
+#   make bench      GEMM + the five reference models (JSON for compare.py); JSON=path
 #   make docs       Doxygen HTML (with MathJax) into build/docs
 #   make test-sanitize  tests under AddressSanitizer + UBSan
 #   make test-noomp     tests built without OpenMP
