@@ -56,12 +56,12 @@ docs:
 
 test-sanitize:
 	$(CMAKE) -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTGRAD_SANITIZE=ON -DIOTGRAD_NATIVE=OFF -DIOTGRAD_TESTS_REQUIRED=ON
-	$(CMAKE) --build $(BUILD)-sanitize -j $(JOBS) --target iotgrad_tests
+	$(CMAKE) --build $(BUILD)-sanitize -j $(JOBS) --target iotgrad_tests iotgrad_cli
 	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
 
 test-noomp:
 	$(CMAKE) -S . -B $(BUILD)-noomp -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_OPENMP=OFF -DIOTGRAD_TESTS_REQUIRED=ON
-	$(CMAKE) --build $(BUILD)-noomp -j $(JOBS) --target iotgrad_tests
+	$(CMAKE) --build $(BUILD)-noomp -j $(JOBS) --target iotgrad_tests iotgrad_cli
 	cd $(BUILD)-noomp && ctest --output-on-failure
 
 clean:

@@ -248,10 +248,11 @@ std::string LinePlot::svg(int width, int height) const {
         ax.hi = *mx == *mn ? *mn + 1 : *mx;
     }
     if (y_scale_ == Scale::Linear && ys.size() > 1) {  // 5% headroom so no point sits on the frame
-        const auto [mn, mx] = std::minmax_element(ys.begin(), ys.end());
-        const double pad = (*mx - *mn) * 0.05;
-        ys.push_back(*mx + pad);
-        ys.push_back(*mn - pad);
+        const auto [mn_it, mx_it] = std::minmax_element(ys.begin(), ys.end());
+        const double mn = *mn_it, mx = *mx_it;  // copies: push_back may move the elements
+        const double pad = (mx - mn) * 0.05;
+        ys.push_back(mx + pad);
+        ys.push_back(mn - pad);
     }
     const Axis ay = data_axis(ys, y_scale_, "y");
     const Frame f = make_frame(width, height, !subtitle_.empty(), true);
