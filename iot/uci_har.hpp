@@ -40,7 +40,7 @@ namespace iotgrad::iot {
 /// Samples per UCI HAR window.
 constexpr int kUciHarWindow = 128;
 
-/// The nine signal names in channel order (file = <name>_<split>.txt).
+/// The nine signal names in channel order; signal s of split p is the file s_p.txt (e.g. body_acc_x_train.txt).
 const std::array<std::string, 9>& uci_har_signals();
 
 /// One split of the dataset.
