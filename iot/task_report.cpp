@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "iot/metrics.hpp"
+#include "iot/report/table.hpp"
 
 namespace iotgrad::iot {
 
@@ -45,21 +46,6 @@ Metrics anomaly_metrics(const std::vector<int>& labels, const std::vector<double
     return {{"precision", anomalous.precision}, {"recall", anomalous.recall}, {"f1", anomalous.f1}, {"roc_auc", auc}};
 }
 
-std::string json_quote(const std::string& s) {
-    std::string q = "\"";
-    for (unsigned char c : s) {
-        if (c == '"' || c == '\\') { q += '\\'; q += static_cast<char>(c); }
-        else if (c == '\n') q += "\\n";
-        else if (c == '\t') q += "\\t";
-        else if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            q += buf;
-        } else q += static_cast<char>(c);
-    }
-    return q + "\"";
-}
-
 namespace {
 
 std::string json_number(double v) {
@@ -70,16 +56,16 @@ std::string json_number(double v) {
 }
 
 std::string json_metrics(const std::string& name, const Metrics& m) {
-    std::string s = "{\"name\": " + json_quote(name);
-    for (const auto& [k, v] : m) s += ", " + json_quote(k) + ": " + json_number(v);
+    std::string s = "{\"name\": " + report::json_quote(name);
+    for (const auto& [k, v] : m) s += ", " + report::json_quote(k) + ": " + json_number(v);
     return s + "}";
 }
 
 }  // namespace
 
 std::string report_json(const Report& r) {
-    return "{\"task\": " + json_quote(r.task) + ", \"records\": " + std::to_string(r.records) +
-           ", \"samples\": " + std::to_string(r.samples) + ", \"part\": " + json_quote(r.part) +
+    return "{\"task\": " + report::json_quote(r.task) + ", \"records\": " + std::to_string(r.records) +
+           ", \"samples\": " + std::to_string(r.samples) + ", \"part\": " + report::json_quote(r.part) +
            ", \"model\": " + json_metrics(r.model_name, r.model) +
            ", \"baseline\": " + json_metrics(r.baseline_name, r.baseline) + "}\n";
 }

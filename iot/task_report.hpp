@@ -45,7 +45,5 @@ struct Report {
 std::string report_json(const Report& r);
 /// A small table: one row per metric, the model's and the baseline's values.
 std::string report_text(const Report& r);
-/// s as a JSON string literal, quotes included.
-std::string json_quote(const std::string& s);
 
 }  // namespace iotgrad::iot

@@ -5,6 +5,7 @@
 #include "iot/cli/args.hpp"
 #include "iot/cli/commands.hpp"
 #include "iot/cli/pipeline.hpp"
+#include "iot/report/table.hpp"
 
 namespace iotgrad::iot::cli {
 
@@ -28,7 +29,7 @@ int cmd_evaluate(const Argv& args, std::ostream& out, std::ostream& err) {
     const std::unique_ptr<nn::Module> model = build_model(b);
     const Report r = score(b, run_model(b, *model, data, all), data, all, "all");
     out << report_text(r);
-    if (a.has("metrics-json")) write_text_file(a.get("metrics-json"), report_json(r));
+    if (a.has("metrics-json")) report::write_text_file(a.get("metrics-json"), report_json(r));
     (void)err;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "iot/cli/args.hpp"
 #include "iot/cli/commands.hpp"
 #include "iot/cli/pipeline.hpp"
+#include "iot/report/table.hpp"
 #include "iot/fed/central.hpp"
 #include "iot/fed/fedavg.hpp"
 #include "iot/fed/report.hpp"
@@ -264,13 +265,13 @@ int cmd_federated(const Argv& args, std::ostream& out, std::ostream& err) {
             fed::write_json(w, cr);
         }
         w.end_object();
-        write_text_file(a.get("metrics-json"), js.str() + "\n");
+        report::write_text_file(a.get("metrics-json"), js.str() + "\n");
         out << "metrics written to " << a.get("metrics-json") << "\n";
     }
     if (a.has("rounds-csv")) {
         std::ostringstream cs;
         fed::write_csv(cs, runs);
-        write_text_file(a.get("rounds-csv"), cs.str());
+        report::write_text_file(a.get("rounds-csv"), cs.str());
         out << "rounds written to " << a.get("rounds-csv") << "\n";
     }
     (void)err;

@@ -6,6 +6,7 @@
 #include "iot/cli/args.hpp"
 #include "iot/cli/commands.hpp"
 #include "iot/cli/pipeline.hpp"
+#include "iot/report/table.hpp"
 
 namespace iotgrad::iot::cli {
 namespace {
@@ -62,7 +63,7 @@ int cmd_predict(const Argv& args, std::ostream& out, std::ostream& err) {
             text += number(p.value[i]);
         text += '\n';
     }
-    write_text_file(a.get("out"), text);
+    report::write_text_file(a.get("out"), text);
     out << "wrote " << a.get("out") << ": " << all.size() << " predictions\n";
     (void)err;
     return 0;

@@ -14,6 +14,7 @@
 #include "iot/cli/args.hpp"
 #include "iot/cli/commands.hpp"
 #include "iot/cli/pipeline.hpp"
+#include "iot/report/table.hpp"
 #include "iot/fit.hpp"
 
 namespace iotgrad::iot::cli {
@@ -204,7 +205,7 @@ int cmd_train(const Argv& args, std::ostream& out, std::ostream& err) {
     const std::vector<int64_t>& part = held_out ? split.validation : split.train;
     const Report r = score(b, run_model(b, *model, data, part), data, part, held_out ? "validation" : "training");
     out << report_text(r) << "saved " << a.get("save") << "\n";
-    if (a.has("metrics-json")) write_text_file(a.get("metrics-json"), report_json(r));
+    if (a.has("metrics-json")) report::write_text_file(a.get("metrics-json"), report_json(r));
     return 0;
 }
 

@@ -1,7 +1,6 @@
 #include "iot/cli/pipeline.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <stdexcept>
 
 #include "iot/baseline.hpp"
@@ -86,14 +85,6 @@ ColumnSpec columns_for(const Bundle& b, const CsvTable& table, bool need_target)
     ColumnSpec c = b.columns;
     if (!need_target && !c.target.empty() && table.find(c.target) < 0) c.target.clear();
     return c;
-}
-
-void write_text_file(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw std::runtime_error("cannot write " + path);
-    out << text;
-    out.close();
-    if (!out) throw std::runtime_error("error writing " + path);
 }
 
 }  // namespace iotgrad::iot::cli

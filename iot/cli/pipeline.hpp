@@ -33,8 +33,5 @@ Report score(const Bundle& bundle, const Predictions& pred, const TaskData& data
 /// false an absent target column is dropped (predict needs no labels).
 ColumnSpec columns_for(const Bundle& bundle, const CsvTable& table, bool need_target);
 
-/// Writes `text` to `path` atomically enough for a report (throws
-/// std::runtime_error naming the file when it cannot be written).
-void write_text_file(const std::string& path, const std::string& text);
 
 }  // namespace iotgrad::iot::cli

@@ -4,6 +4,7 @@
 
 #include "catch_compat.hpp"
 #include "iot/baseline.hpp"
+#include "iot/report/table.hpp"
 #include "iot/task_report.hpp"
 
 using namespace iotgrad;
@@ -59,5 +60,5 @@ TEST_CASE("report: metrics by hand and the JSON keys", "[iot][baseline]") {
     CHECK_THAT(j, IOTGRAD_HAS("{\"task\": \"anomaly\", \"records\": 10,"));
     CHECK_THAT(j, IOTGRAD_HAS("\"model\": {\"name\": \"autoencoder\", \"precision\": 0.5, \"recall\": 0.5, \"f1\": 0.5, \"roc_auc\": 0.5}"));
     CHECK_THAT(j, IOTGRAD_HAS("\"roc_auc\": null}"));
-    CHECK(json_quote("a\"b\\\n") == "\"a\\\"b\\\\\\n\"");
+    CHECK(iot::report::json_quote("a\"b\\\n") == "\"a\\\"b\\\\\\n\"");
 }
