@@ -22,14 +22,14 @@ Args make_args() {
            "simulated wearable: model comparison (CNN, LSTM, Transformer, FedAvg-trained CNN), training time\n"
            "vs dataset size, energy per inference (an estimate from a documented model), accuracy vs latency\n"
            "with its Pareto front, and throughput/latency vs number of IoT nodes. Writes report.md, one SVG\n"
-           "per figure, CSV and JSON into --out. The default run takes about 1-2 minutes on a 2-core laptop;\n"
-           "--quick is for CI; --full uses the paper's 10k/100k/1M training sizes (hours).");
+           "per figure, CSV and JSON into --out. The default run takes under a minute on a 2-core laptop;\n"
+           "--quick is for CI; --full uses the paper's 10k/100k/1M training sizes (about 35 minutes on 2 cores).");
     a.option("out", "DIR", "output folder", "results")
         .option("seed", "S", "seeds the simulator, the weights and the batch order", "42")
         .option("threads", "N", "OpenMP threads for training and per-model timing", "1")
         .option("service-threads", "N", "worker threads of the inference service in Fig. 7 (default: one per core)")
         .flag("quick", "tiny sizes, every experiment and file (under 20 s; for CI)")
-        .flag("full", "the paper's sizes for Fig. 4 (10,000 / 100,000 / 1,000,000 windows): hours")
+        .flag("full", "the paper's sizes for Fig. 4 (10,000 / 100,000 / 1,000,000 windows): ~35 min")
         .option("sizes", "N,N,...", "training-set sizes of Fig. 4 in windows (default: the preset's)")
         .flag("no-federated", "leave FedAvg out");
     return a;

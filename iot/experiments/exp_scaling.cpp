@@ -19,7 +19,7 @@ std::vector<int> training_subjects(const ExperimentConfig& c) {
 }
 
 // Prints "x% of n windows" at each further 10% once a point has run for 10 s,
-// so a --full run (an hour for the Transformer at 1M windows) shows it is alive.
+// so a --full run (16 minutes for the Transformer at 1M windows) shows it is alive.
 class Ticker {
 public:
     Ticker(std::ostream& log, const std::string& id, int64_t n) : log_(log), id_(id), n_(n), start_(now_seconds()) {}

@@ -34,7 +34,7 @@ std::string fig3(const Results& r) {
     }
     b.categories(names).subtitle("simulated wearable, " + std::to_string(r.models.empty() ? 0 : r.models[0].test_windows) +
                                  " test windows; precision/recall/F1 macro-averaged");
-    b.add("accuracy", acc).add("precision", prec).add("recall", rec).add("F1", f1);
+    b.add("accuracy", acc).add("precision", prec).add("recall", rec).add("F1", f1).y_max(100);
     return b.svg();
 }
 

@@ -297,6 +297,13 @@ BarChart& BarChart::value_labels(int significant_digits) {
     return *this;
 }
 
+BarChart& BarChart::y_max(double top) {
+    if (!(top > 0) || !std::isfinite(top))
+        throw std::invalid_argument("BarChart::y_max: the top must be finite and > 0, got " + std::to_string(top));
+    y_max_ = top;
+    return *this;
+}
+
 BarChart& BarChart::add(std::string series_name, std::vector<double> values) {
     const std::string what = "BarChart::add(\"" + series_name + "\")";
     if (values.size() != categories_.size())
@@ -316,7 +323,11 @@ std::string BarChart::svg(int width, int height) const {
         throw std::invalid_argument("BarChart::svg: no bars to draw (\"" + title_ + "\")");
     double top = 0;
     for (const auto& v : values_) top = std::max(top, *std::max_element(v.begin(), v.end()));
-    const Axis ay = nice_axis(0.0, top > 0 ? top * 1.08 : 1.0);  // headroom for the value labels
+    if (y_max_ > 0 && top > y_max_)
+        throw std::invalid_argument("BarChart::svg: a bar of " + std::to_string(top) + " is above y_max " +
+                                    std::to_string(y_max_) + " (\"" + title_ + "\")");
+    const Axis ay = y_max_ > 0 ? nice_axis(0.0, y_max_)
+                               : nice_axis(0.0, top > 0 ? top * 1.08 : 1.0);  // headroom for the value labels
     const Frame f = make_frame(width, height, !subtitle_.empty(), true);
 
     std::ostringstream os;

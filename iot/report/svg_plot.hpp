@@ -91,6 +91,10 @@ public:
     BarChart& add(std::string series_name, std::vector<double> values);
     /// Writes each bar's value above it with this many significant digits (0: none).
     BarChart& value_labels(int significant_digits);
+    /// Fixes the top of the y axis, e.g. 100 for percentages, instead of the
+    /// largest bar plus headroom (which can put a percent axis at 120).
+    /// svg() throws std::invalid_argument if a bar is taller than `top`.
+    BarChart& y_max(double top);
     std::string svg(int width = 760, int height = 460) const;
 
 private:
@@ -99,6 +103,7 @@ private:
     std::vector<std::string> names_;
     std::vector<std::vector<double>> values_;
     int digits_ = 3;
+    double y_max_ = 0;  // 0: from the data
 };
 
 /// The colour of series i (a colour-blind-safe palette, Okabe & Ito 2008).

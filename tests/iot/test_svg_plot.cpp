@@ -150,6 +150,20 @@ TEST_CASE("BarChart draws one bar per value with its label", "[iot][svg]") {
     CHECK_THROWS_WITH(BarChart("t", "y").categories({"a"}).add("s", {-1}), IOTGRAD_HAS(">= 0"));
 }
 
+TEST_CASE("BarChart::y_max fixes a percent axis at 100 and refuses taller bars", "[iot][svg]") {
+    BarChart free("accuracy", "percent"), capped("accuracy", "percent");
+    free.categories({"CNN"}).add("accuracy", {96.1});
+    capped.categories({"CNN"}).add("accuracy", {96.1}).y_max(100);
+    CHECK_THAT(free.svg(), IOTGRAD_HAS(">120</text>"));  // 96.1 * 1.08 = 103.8 -> steps of 20 -> 120
+    const std::string svg = capped.svg();
+    CHECK(xml_problem(svg).empty());
+    CHECK_THAT(svg, IOTGRAD_HAS(">100</text>"));
+    CHECK(svg.find(">120</text>") == std::string::npos);
+    CHECK_THROWS_WITH(BarChart("t", "y").categories({"a"}).add("s", {101}).y_max(100).svg(),
+                      IOTGRAD_HAS("above y_max"));
+    CHECK_THROWS_WITH(BarChart("t", "y").y_max(0), IOTGRAD_HAS("> 0"));
+}
+
 TEST_CASE("Table writes Markdown and RFC 4180 CSV; Json writes valid text", "[iot][svg]") {
     Table t({"model", "note"});
     t.add_row({"cnn", "a,b"}).add_row({"lstm", "say \"hi\""});
