@@ -4,6 +4,7 @@
 #include "iot/experiments/report.hpp"
 #include "iot/report/energy.hpp"
 #include "iot/report/svg_plot.hpp"
+#include "iot/report/table.hpp"
 
 namespace iotgrad::iot::experiments {
 namespace {
@@ -120,12 +121,12 @@ std::string fig7(const Results& r, bool latency) {
 }  // namespace
 
 void write_figures(const Results& r, const std::string& dir) {
-    report::save_svg(dir + "/fig3_model_comparison.svg", fig3(r));
-    report::save_svg(dir + "/fig4_training_time.svg", fig4(r));
-    report::save_svg(dir + "/fig5_energy.svg", fig5(r));
-    report::save_svg(dir + "/fig6_accuracy_latency.svg", fig6(r));
-    report::save_svg(dir + "/fig7_nodes_throughput.svg", fig7(r, false));
-    report::save_svg(dir + "/fig7_nodes_latency.svg", fig7(r, true));
+    report::write_text_file(dir + "/fig3_model_comparison.svg", fig3(r));
+    report::write_text_file(dir + "/fig4_training_time.svg", fig4(r));
+    report::write_text_file(dir + "/fig5_energy.svg", fig5(r));
+    report::write_text_file(dir + "/fig6_accuracy_latency.svg", fig6(r));
+    report::write_text_file(dir + "/fig7_nodes_throughput.svg", fig7(r, false));
+    report::write_text_file(dir + "/fig7_nodes_latency.svg", fig7(r, true));
 }
 
 }  // namespace iotgrad::iot::experiments

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -356,13 +355,6 @@ std::string BarChart::svg(int width, int height) const {
     legend(os, f, names_, std::vector<LegendStyle>(names_.size()), true);
     os << "</svg>\n";
     return os.str();
-}
-
-void save_svg(const std::string& path, const std::string& svg) {
-    std::ofstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error("save_svg: cannot open '" + path + "' for writing");
-    f << svg;
-    if (!f) throw std::runtime_error("save_svg: writing '" + path + "' failed");
 }
 
 }  // namespace iotgrad::iot::report

@@ -8,7 +8,7 @@
 /// report::LinePlot p("Training time per epoch", "windows", "seconds");
 /// p.x_scale(report::Scale::Log).y_scale(report::Scale::Log);
 /// p.add({"cnn", {1e3, 1e4}, {0.3, 3.1}});
-/// report::save_svg("fig4.svg", p.svg());
+/// report::write_text_file("fig4.svg", p.svg());  // iot/report/table.hpp
 /// \endcode
 #pragma once
 #include <string>
@@ -108,8 +108,5 @@ private:
 
 /// The colour of series i (a colour-blind-safe palette, Okabe & Ito 2008).
 const char* series_color(size_t i);
-
-/// Writes `svg` to `path`; throws std::runtime_error naming the path when it cannot.
-void save_svg(const std::string& path, const std::string& svg);
 
 }  // namespace iotgrad::iot::report

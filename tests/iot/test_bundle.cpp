@@ -2,12 +2,10 @@
 #include <fstream>
 #include <string>
 #include <vector>
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#endif
 
 #include "autograd/autograd.hpp"
 #include "catch_compat.hpp"
+#include "temp_path.hpp"
 #include "iot/bundle.hpp"
 #include "iot/checkpoint.hpp"
 #include "tensor/archive.hpp"
@@ -18,14 +16,7 @@ using namespace iotgrad::iot;
 
 namespace {
 
-std::string temp_path(const std::string& name) {
-#if defined(__unix__) || defined(__APPLE__)
-    const std::string pid = std::to_string(::getpid());
-#else
-    const std::string pid = "0";
-#endif
-    return (std::filesystem::temp_directory_path() / ("iotgrad_bundle_" + pid + "_" + name)).string();
-}
+using iotgrad::test::temp_path;
 
 Bundle small_bundle() {
     Bundle b;

@@ -6,6 +6,7 @@
 
 #include "autograd/ops.hpp"
 #include "catch_compat.hpp"
+#include "temp_path.hpp"
 #include "iot/checkpoint.hpp"
 #include "layers/layers.hpp"
 #include "layers/state.hpp"
@@ -13,22 +14,12 @@
 #include "optim/sgd.hpp"
 #include "tensor/archive.hpp"
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#endif
 
 using namespace iotgrad;
 
 namespace {
 
-std::string temp_path(const std::string& name) {
-#if defined(__unix__) || defined(__APPLE__)
-    const std::string pid = std::to_string(::getpid());
-#else
-    const std::string pid = "0";
-#endif
-    return (std::filesystem::temp_directory_path() / ("iotgrad_" + pid + "_" + name)).string();
-}
+using iotgrad::test::temp_path;
 
 /// Linear, BatchNorm (whose running statistics are buffers), Tanh, Linear: 4 features -> 3 classes.
 nn::Sequential make_model(uint64_t seed) {

@@ -3,25 +3,16 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#endif
 
 #include "catch_compat.hpp"
+#include "temp_path.hpp"
 #include "iot/cli/commands.hpp"
 
 using namespace iotgrad::iot;
 
 namespace {
 
-std::string temp_path(const std::string& name) {
-#if defined(__unix__) || defined(__APPLE__)
-    const std::string pid = std::to_string(::getpid());
-#else
-    const std::string pid = "0";
-#endif
-    return (std::filesystem::temp_directory_path() / ("iotgrad_cli_" + pid + "_" + name)).string();
-}
+using iotgrad::test::temp_path;
 
 struct Result {
     int code;

@@ -5,17 +5,17 @@
 
 #include "autograd/ops.hpp"
 #include "catch_compat.hpp"
+#include "temp_path.hpp"
 #include "layers/layers.hpp"
 #include "layers/state.hpp"
 #include "tensor/safetensors.hpp"
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#endif
 
 using namespace iotgrad;
 
 namespace {
+
+using iotgrad::test::temp_path;
 
 std::vector<std::string> keys(const nn::NamedTensors& s) {
     std::vector<std::string> out;
@@ -42,15 +42,6 @@ bool unchanged(const nn::Module& m, const nn::NamedTensors& before) {
     for (std::size_t i = 0; i < now.size(); ++i)
         if (now[i].first != before[i].first || !same_bits(now[i].second, before[i].second)) return false;
     return true;
-}
-
-std::string temp_path(const std::string& name) {
-#if defined(__unix__) || defined(__APPLE__)
-    const std::string pid = std::to_string(::getpid());
-#else
-    const std::string pid = "0";
-#endif
-    return (std::filesystem::temp_directory_path() / ("iotgrad_" + pid + "_" + name)).string();
 }
 
 /// Conv1d features, an LSTM over time, a Linear head: [N, 3, L] -> [N, 2].
