@@ -1,6 +1,6 @@
 # Thin front door over CMake. Every target configures the build it needs.
 #   make            build the library, tests, tutorials and benchmark
-#   make test       configure, build and run every test through ctest
+#   make test       configure, build and run every test through ctest (installs Catch2 if missing)
 #   make demo       the main job: the paper's five experiments into results/ (OUT=dir, ARGS=...)
 #   make demo-quick the same in seconds (tiny sizes, as CI runs it)
 #   make tutorials  build and run every tutorial
@@ -30,7 +30,10 @@ build: $(BUILD)/CMakeCache.txt
 
 # ctest runs the groups one after another: each test process already uses
 # every core through OpenMP, and two at once would oversubscribe the machine.
+# Catch2 is installed first when it is missing (tests/setup_catch2.sh: apt-get
+# as root or with passwordless sudo, otherwise one line with the command).
 test:
+	@sh tests/setup_catch2.sh
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure
@@ -55,11 +58,13 @@ docs:
 	mkdir -p $(BUILD)/docs && doxygen docs/Doxyfile
 
 test-sanitize:
+	@sh tests/setup_catch2.sh
 	$(CMAKE) -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTGRAD_SANITIZE=ON -DIOTGRAD_NATIVE=OFF -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD)-sanitize -j $(JOBS) --target iotgrad_tests iotgrad_cli
 	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
 
 test-noomp:
+	@sh tests/setup_catch2.sh
 	$(CMAKE) -S . -B $(BUILD)-noomp -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_OPENMP=OFF -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD)-noomp -j $(JOBS) --target iotgrad_tests iotgrad_cli
 	cd $(BUILD)-noomp && ctest --output-on-failure
