@@ -8,6 +8,7 @@
 #   make docs       Doxygen HTML (with MathJax) into build/docs
 #   make test-sanitize  tests under AddressSanitizer + UBSan
 #   make test-noomp     tests built without OpenMP
+#   make install    PREFIX=dir [NATIVE=OFF]: headers, library, tool, CMake package, pkg-config
 #   make clean
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
@@ -18,11 +19,14 @@ BENCH_ARGS ?=
 OUT     ?= results
 ARGS    ?=
 
-.PHONY: all build test demo demo-quick tutorials bench docs test-sanitize test-noomp clean
+.PHONY: all build test demo demo-quick tutorials bench docs test-sanitize test-noomp install clean
 
 all: build
 
+TOOLS   = @sh tests/setup_package.sh cmake && sh tests/setup_package.sh g++
+
 $(BUILD)/CMakeCache.txt:
+	$(TOOLS)
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 
 build: $(BUILD)/CMakeCache.txt
@@ -30,10 +34,12 @@ build: $(BUILD)/CMakeCache.txt
 
 # ctest runs the groups one after another: each test process already uses
 # every core through OpenMP, and two at once would oversubscribe the machine.
-# Catch2 is installed first when it is missing (tests/setup_catch2.sh: apt-get
-# as root or with passwordless sudo, otherwise one line with the command).
+# Missing build tools (CMake, a compiler) and, for the tests, Catch2 are
+# installed first (tests/setup_package.sh: apt-get as root or with passwordless
+# sudo; otherwise it stops with one line giving the command).
 test:
-	@sh tests/setup_catch2.sh
+	$(TOOLS)
+	@sh tests/setup_package.sh catch2
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure
@@ -58,16 +64,29 @@ docs:
 	mkdir -p $(BUILD)/docs && doxygen docs/Doxyfile
 
 test-sanitize:
-	@sh tests/setup_catch2.sh
+	$(TOOLS)
+	@sh tests/setup_package.sh catch2
 	$(CMAKE) -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTGRAD_SANITIZE=ON -DIOTGRAD_NATIVE=OFF -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD)-sanitize -j $(JOBS) --target iotgrad_tests iotgrad_cli
 	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
 
 test-noomp:
-	@sh tests/setup_catch2.sh
+	$(TOOLS)
+	@sh tests/setup_package.sh catch2
 	$(CMAKE) -S . -B $(BUILD)-noomp -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_OPENMP=OFF -DIOTGRAD_TESTS_REQUIRED=ON
 	$(CMAKE) --build $(BUILD)-noomp -j $(JOBS) --target iotgrad_tests iotgrad_cli
 	cd $(BUILD)-noomp && ctest --output-on-failure
 
+# Headers, library, the iotgrad tool, a CMake package (find_package(iotgrad))
+# and a pkg-config file under PREFIX. A library for other machines needs
+# `make install NATIVE=OFF` (no -march=native).
+PREFIX  ?= /usr/local
+NATIVE  ?= ON
+install:
+	$(TOOLS)
+	$(CMAKE) -S . -B $(BUILD)-install -DCMAKE_BUILD_TYPE=Release -DIOTGRAD_NATIVE=$(NATIVE) -DIOTGRAD_TESTS=OFF
+	$(CMAKE) --build $(BUILD)-install -j $(JOBS) --target iotgrad iotgrad_cli
+	$(CMAKE) --install $(BUILD)-install --prefix $(PREFIX)
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-noomp
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-noomp $(BUILD)-install

@@ -5,6 +5,7 @@
 /// them. Arithmetic broadcasts like NumPy; the backward sums the gradient back
 /// to each operand's shape.
 #pragma once
+#include <utility>
 #include <vector>
 
 #include "autograd/variable.hpp"
@@ -98,11 +99,49 @@ Variable softplus(const Variable& z);
 enum class Reduction { Mean, Sum, None };
 Variable softmax(const Variable& z, int64_t dim = -1);
 Variable log_softmax(const Variable& z, int64_t dim = -1);
-/// Fused softmax + cross-entropy over logits [N, C] and class indices [N]
-/// (stored as floats); gradient \f$ \hat y - y \f$.
-Variable cross_entropy(const Variable& logits, const Tensor& target_indices, Reduction reduction = Reduction::Mean);
-/// The same with one-hot or soft targets [N, C] (rows summing to 1).
-Variable cross_entropy_soft(const Variable& logits, const Tensor& target_probs, Reduction reduction = Reduction::Mean);
+/// Options of cross_entropy (PyTorch's keyword arguments, same defaults).
+/// `{weight, label_smoothing, reduction, ignore_index}` in that order, or just a
+/// Reduction: `cross_entropy(z, y, Reduction::Sum)`.
+struct CrossEntropyOptions {
+    /// All defaults, or the leading fields given in order.
+    CrossEntropyOptions(Tensor weight = Tensor(), float label_smoothing = 0.0f, Reduction reduction = Reduction::Mean,
+                        int64_t ignore_index = -100)
+        : weight(std::move(weight)), label_smoothing(label_smoothing), reduction(reduction), ignore_index(ignore_index) {}
+    /// Implicit on purpose: a Reduction alone is the common case.
+    CrossEntropyOptions(Reduction reduction) : reduction(reduction) {}  // NOLINT(google-explicit-constructor)
+    /// Class weights [C] (undefined: all 1).
+    Tensor weight;
+    /// \f$\epsilon \in [0, 1]\f$: the target becomes \f$ (1 - \epsilon)\,y + \epsilon / C \f$.
+    float label_smoothing = 0.0f;
+    Reduction reduction = Reduction::Mean;
+    /// Class-index targets equal to this value contribute nothing and are not
+    /// counted by Mean (PyTorch's default, -100, is never a class).
+    int64_t ignore_index = -100;
+};
+
+/// The one cross-entropy (equation 2 on the softmax of equation 3), exactly as
+/// torch.nn.functional.cross_entropy: logits [N, C] against class indices [N]
+/// (a float tensor of integer values, or see the `std::vector<int64_t>`
+/// overload) or class probabilities [N, C] (one-hot or soft rows).
+///
+/// With \f$ \log p = \mathrm{log\_softmax}(z) \f$, class weights w, smoothing
+/// \f$\epsilon\f$ and class-index targets \f$ y_n \f$:
+/// \f[ \ell_n = -(1 - \epsilon)\, w_{y_n} \log p_{n, y_n} - \frac{\epsilon}{C} \sum_c w_c \log p_{n,c} \f]
+/// and Mean divides \f$ \sum_n \ell_n \f$ by \f$ \sum_n w_{y_n} \f$ (N when
+/// unweighted), leaving out rows whose target is ignore_index (when every row
+/// is ignored, Mean is 0/0 = NaN, as in PyTorch). With probability targets t:
+/// \f$ \ell_n = -\sum_c w_c \big((1 - \epsilon) t_{n,c} + \epsilon / C\big) \log p_{n,c} \f$
+/// and Mean divides by N.
+///
+/// Gradient: every case is \f$ \ell_n = -\sum_c A_{n,c} \log p_{n,c} \f$ for a
+/// constant coefficient matrix A, so
+/// \f$ \partial \ell_n / \partial z_{n,i} = p_{n,i} \sum_c A_{n,c} - A_{n,i} \f$,
+/// which is the fused \f$ \hat y - y \f$ for one-hot targets (the softmax
+/// Jacobian and the 1/ŷ of the log cancel).
+Variable cross_entropy(const Variable& logits, const Tensor& targets, const CrossEntropyOptions& options = {});
+/// The same with integer class labels: `cross_entropy(z, std::vector<int64_t>{0, 2, 1})`.
+Variable cross_entropy(const Variable& logits, const std::vector<int64_t>& classes,
+                       const CrossEntropyOptions& options = {});
 
 // ---- convolution, equation 4 (ops_conv.cpp) ----------------------------------------
 /// x [N, C_in, L], w [C_out, C_in, K], optional bias [C_out] (undefined Variable for none).

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "autograd/ops.hpp"
 #include "tensor/parallel.hpp"
@@ -122,21 +124,18 @@ Variable log_softmax(const Variable& z, int64_t dim) {
 // ---- cross-entropy, equation 2 --------------------------------------------------------
 
 namespace {
-void check_logits(const char* op, const Variable& logits) {
-    if (logits.dim() != 2)
-        throw ShapeError(std::string(op) + ": logits must be [N, C], got " + shape_str(logits.shape()));
-}
-
-/// The class indices as integers, after checking every one (before any parallel loop).
-std::vector<int64_t> class_indices(const Tensor& target, const Shape& logits) {
-    const int64_t n = logits[0], c = logits[1];
-    if (target.shape() != Shape{n})
-        throw ShapeError("cross_entropy: target indices " + shape_str(target.shape()) + " must be [N] = [" +
-                         std::to_string(n) + "] for logits " + shape_str(logits));
+/// The class indices as integers, after checking every one (before any
+/// parallel loop); a target equal to ignore_index is kept as it is.
+std::vector<int64_t> class_indices(const Tensor& target, int64_t c, int64_t ignore_index) {
     const std::vector<float> v = target.to_vector();
     std::vector<int64_t> idx(v.size());
     for (size_t i = 0; i < v.size(); ++i) {
-        if (!(v[i] >= 0 && v[i] < static_cast<float>(c) && v[i] == std::floor(v[i]))) {
+        const bool whole = v[i] == std::floor(v[i]);
+        if (whole && static_cast<double>(v[i]) == static_cast<double>(ignore_index)) {
+            idx[i] = ignore_index;
+            continue;
+        }
+        if (!(whole && v[i] >= 0 && v[i] < static_cast<float>(c))) {
             std::ostringstream os;
             os << "cross_entropy: target " << v[i] << " at position " << i << " is not a class index in [0, " << c
                << ") for C = " << c << " classes";
@@ -167,17 +166,14 @@ std::vector<float> row_weights(const Tensor& g, Reduction reduction, int64_t n) 
 Tensor row_log_softmax(const Tensor& logits) {
     return softmax_values(logits, rows_around(logits.shape(), 1, "cross_entropy"), true);
 }
-}  // namespace
 
 /// Equation 2 with \f$ \hat y = \mathrm{softmax}(z) \f$ and a one-hot y:
 /// \f$ L_n = -\sum_i y_i \log \hat y_i = -\log \hat y_{t_n} \f$ (a log-softmax, so
 /// large logits never produce log 0). Fused gradient:
 /// \f$ \frac{\partial L_n}{\partial z_i} = \hat y_i - y_i \f$, divided by N for
 /// Reduction::Mean (the softmax Jacobian and the 1/ŷ of the log cancel).
-Variable cross_entropy(const Variable& logits, const Tensor& target_indices, Reduction reduction) {
-    check_logits("cross_entropy", logits);
+Variable cross_entropy_indices(const Variable& logits, std::vector<int64_t> t, Reduction reduction) {
     const Shape shape = logits.shape();
-    std::vector<int64_t> t = class_indices(target_indices, shape);
     const int64_t n = shape[0], c = shape[1];
     const Tensor logp = row_log_softmax(logits.value());
     Tensor losses = Tensor::empty({n});
@@ -197,18 +193,15 @@ Variable cross_entropy(const Variable& logits, const Tensor& target_indices, Red
                        });
 }
 
-/// Equation 2 with soft targets y [N, C]: \f$ L_n = -\sum_i y_i \log \hat y_i \f$;
-/// \f$ \frac{\partial L_n}{\partial z_i} = \hat y_i \sum_j y_j - y_i \f$, which is
-/// \f$ \hat y - y \f$ again when each row of y sums to 1. No gradient flows to the targets.
-Variable cross_entropy_soft(const Variable& logits, const Tensor& target_probs, Reduction reduction) {
-    check_logits("cross_entropy_soft", logits);
+/// Equation 2 with a coefficient matrix A [N, C] (soft targets, or the
+/// weighted, smoothed one-hot rows): \f$ L_n = -\sum_i A_{n,i} \log \hat y_i \f$;
+/// \f$ \frac{\partial L_n}{\partial z_i} = \hat y_i \sum_j A_{n,j} - A_{n,i} \f$, which is
+/// \f$ \hat y - y \f$ again when each row sums to 1. No gradient flows to A.
+Variable cross_entropy_coefficients(const Variable& logits, const Tensor& a, Reduction reduction) {
     const Shape shape = logits.shape();
-    if (target_probs.shape() != shape)
-        throw ShapeError("cross_entropy_soft: target probabilities " + shape_str(target_probs.shape()) +
-                         " must match logits " + shape_str(shape));
     const int64_t n = shape[0], c = shape[1];
     const Tensor logp = row_log_softmax(logits.value());
-    const Tensor y = target_probs.contiguous();
+    const Tensor y = a.contiguous();
     Tensor losses = Tensor::empty({n});
     for (int64_t i = 0; i < n; ++i) {
         double s = 0;
@@ -233,6 +226,77 @@ Variable cross_entropy_soft(const Variable& logits, const Tensor& target_probs, 
                            });
                            return Grads{gz};
                        });
+}
+
+/// The class weights as a vector of C values (all 1 when undefined).
+std::vector<float> class_weights(const Tensor& weight, int64_t classes) {
+    if (!weight.defined()) return std::vector<float>(static_cast<size_t>(classes), 1.0f);
+    if (weight.shape() != Shape{classes})
+        throw ShapeError("cross_entropy: class weights " + shape_str(weight.shape()) + " must be [C] = [" +
+                         std::to_string(classes) + "]");
+    return weight.to_vector();
+}
+}  // namespace
+
+Variable cross_entropy(const Variable& logits, const Tensor& targets, const CrossEntropyOptions& options) {
+    if (logits.dim() != 2) throw ShapeError("cross_entropy: logits must be [N, C], got " + shape_str(logits.shape()));
+    if (!targets.defined()) throw std::invalid_argument("cross_entropy: the targets are undefined");
+    const float eps = options.label_smoothing;
+    if (!(eps >= 0.0f && eps <= 1.0f))
+        throw std::invalid_argument("cross_entropy: label_smoothing must be in [0, 1], got " + std::to_string(eps));
+    const int64_t n = logits.size(0), c = logits.size(1);
+    const bool indices = targets.shape() == Shape{n};
+    if (!indices && targets.shape() != logits.shape())
+        throw ShapeError("cross_entropy: targets " + shape_str(targets.shape()) +
+                         " must be class indices [N] or probabilities [N, C] for logits " +
+                         shape_str(logits.shape()));
+    const std::vector<float> w = class_weights(options.weight, c);
+    std::vector<int64_t> t;
+    bool any_ignored = false;
+    if (indices) {
+        t = class_indices(targets, c, options.ignore_index);
+        for (int64_t v : t) any_ignored = any_ignored || v == options.ignore_index;
+        // The plain case is equation 2 itself: the fused op.
+        if (!options.weight.defined() && eps == 0.0f && !any_ignored)
+            return cross_entropy_indices(logits, std::move(t), options.reduction);
+    } else if (!options.weight.defined() && eps == 0.0f) {
+        return cross_entropy_coefficients(logits, targets, options.reduction);
+    }
+    // Otherwise the targets become the coefficient matrix A of the doc comment;
+    // only the divisor of Mean differs between the cases.
+    Tensor a = Tensor::zeros({n, c});
+    float* ap = a.data();
+    double divisor = static_cast<double>(n);
+    if (indices) {
+        divisor = 0;
+        for (int64_t i = 0; i < n; ++i) {
+            if (t[i] == options.ignore_index) continue;  // a zero row: no loss, no gradient, not counted
+            for (int64_t j = 0; j < c; ++j) ap[i * c + j] = eps / static_cast<float>(c) * w[j];
+            ap[i * c + t[i]] += (1.0f - eps) * w[t[i]];
+            divisor += w[t[i]];  // PyTorch's weighted mean: divide by the weights of the targets
+        }
+    } else {
+        const Tensor tc = targets.contiguous();
+        const float* tp = tc.data();
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < c; ++j)
+                ap[i * c + j] = w[j] * ((1.0f - eps) * tp[i * c + j] + eps / static_cast<float>(c));
+    }
+    if (options.reduction != Reduction::Mean) return cross_entropy_coefficients(logits, a, options.reduction);
+    return cross_entropy_coefficients(logits, a, Reduction::Sum) / static_cast<float>(divisor);
+}
+
+Variable cross_entropy(const Variable& logits, const std::vector<int64_t>& classes,
+                       const CrossEntropyOptions& options) {
+    Tensor t = Tensor::empty({static_cast<int64_t>(classes.size())});
+    for (size_t i = 0; i < classes.size(); ++i) {
+        // float holds every integer up to 2^24 exactly: far beyond any class count.
+        if (classes[i] != options.ignore_index && (classes[i] < 0 || classes[i] >= (int64_t{1} << 24)))
+            throw std::invalid_argument("cross_entropy: class label " + std::to_string(classes[i]) + " at position " +
+                                        std::to_string(i) + " is negative or too large");
+        t.data()[i] = static_cast<float>(classes[i]);
+    }
+    return cross_entropy(logits, t, options);
 }
 
 }  // namespace iotgrad

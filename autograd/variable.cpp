@@ -194,7 +194,7 @@ private:
     }
 };
 
-void Variable::backward(bool retain_graph) {
+void Variable::backward(bool retain_graph) const {
     require(impl_, "backward");
     if (numel() != 1)
         throw ShapeError("backward: without an upstream gradient the output must have one element, got shape " +
@@ -202,7 +202,7 @@ void Variable::backward(bool retain_graph) {
     Engine::run(*this, Tensor::ones(shape()), retain_graph);
 }
 
-void Variable::backward(const Tensor& upstream, bool retain_graph) {
+void Variable::backward(const Tensor& upstream, bool retain_graph) const {
     require(impl_, "backward");
     Engine::run(*this, upstream, retain_graph);
 }

@@ -59,11 +59,13 @@ public:
     int64_t numel() const { return value().numel(); }
     float item() const { return value().item(); }
 
-    /// Backward from a one-element variable, seeded with dL/dL = 1.
-    void backward(bool retain_graph = false);
+    /// Backward from a one-element variable, seeded with dL/dL = 1. Const, like
+    /// PyTorch's: a Variable is a handle, and backward changes the gradients of
+    /// the variables it reaches, not this handle.
+    void backward(bool retain_graph = false) const;
     /// Backward from any variable, seeded with the given upstream gradient
     /// (same shape as the value): computes the vector-Jacobian product.
-    void backward(const Tensor& upstream, bool retain_graph = false);
+    void backward(const Tensor& upstream, bool retain_graph = false) const;
     /// The same value without history: gradients stop here.
     Variable detach() const;
 

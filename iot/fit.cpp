@@ -34,7 +34,7 @@ double fit(nn::Module& model, Task task, const Tensor& X, const Tensor& Y, const
         int64_t steps = 0;
         for (const Batch& b : loader) {
             const Variable out = model(Variable(b.x));
-            Variable loss = task == Task::kClassify ? nn::cross_entropy(out, b.y) : nn::mse_loss(out, b.y);
+            Variable loss = task == Task::kClassify ? cross_entropy(out, b.y) : nn::mse_loss(out, b.y);
             const double l = loss.item();
             watch(l);
             opt.zero_grad();

@@ -10,25 +10,9 @@
 
 namespace iotgrad::nn {
 
-/// Options of cross_entropy, in the order `{weight, label_smoothing, reduction}`.
-struct CrossEntropyOptions {
-    /// Class weights [C] (undefined: all 1).
-    Tensor weight;
-    /// \f$\epsilon \in [0, 1]\f$: the target becomes \f$ (1 - \epsilon)\,y + \epsilon / C \f$.
-    float label_smoothing = 0.0f;
-    Reduction reduction = Reduction::Mean;
-};
-
-/// Cross-entropy of logits [N, C] against class indices [N] (integer-valued
-/// floats) or class probabilities [N, C], exactly as torch.nn.functional.cross_entropy.
-/// With \f$ \log p = \mathrm{log\_softmax}(z) \f$, class weights w, smoothing
-/// \f$\epsilon\f$ and class-index targets \f$ y_n \f$:
-/// \f[ \ell_n = -(1 - \epsilon)\, w_{y_n} \log p_{n, y_n} - \frac{\epsilon}{C} \sum_c w_c \log p_{n,c} \f]
-/// and Mean divides \f$ \sum_n \ell_n \f$ by \f$ \sum_n w_{y_n} \f$ (N when unweighted).
-/// With probability targets t:
-/// \f$ \ell_n = -\sum_c w_c \big((1 - \epsilon) t_{n,c} + \epsilon / C\big) \log p_{n,c} \f$
-/// and Mean divides by N. The gradient is the fused \f$ \hat y - y \f$ of the cross_entropy ops.
-Variable cross_entropy(const Variable& logits, const Tensor& targets, const CrossEntropyOptions& options = {});
+// Cross-entropy is iotgrad::cross_entropy (autograd/ops.hpp): one function for
+// class indices and probabilities, with class weights, label smoothing and
+// ignore_index; CrossEntropyLoss below is its module form.
 
 /// \f$ \ell_i = (x_i - y_i)^2 \f$ (shapes must match).
 Variable mse_loss(const Variable& input, const Variable& target, Reduction reduction = Reduction::Mean);
@@ -52,7 +36,7 @@ Variable binary_cross_entropy_with_logits(const Variable& logits, const Tensor& 
 /// "mean", "sum" or "none".
 const char* reduction_name(Reduction reduction);
 
-/// The module form of cross_entropy: `loss = criterion(logits, targets)`.
+/// The module form of iotgrad::cross_entropy: `loss = criterion(logits, targets)`.
 class CrossEntropyLoss : public Module {
 public:
     explicit CrossEntropyLoss(CrossEntropyOptions options = {}) : options(std::move(options)) {}

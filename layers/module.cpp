@@ -60,10 +60,20 @@ Module& Module::add_module(const std::string& name, std::unique_ptr<Module> modu
     return ref;
 }
 
-std::vector<std::pair<std::string, Module*>> Module::children() const {
+Module* Module::child_at(size_t i) const {
+    const Child& c = children_[i];
+    return c.owned ? c.owned.get() : &member_at<Module>(c.offset);
+}
+
+std::vector<std::pair<std::string, Module*>> Module::children() {
     std::vector<std::pair<std::string, Module*>> out;
-    for (const Child& c : children_)
-        out.emplace_back(c.name, c.owned ? c.owned.get() : &member_at<Module>(c.offset));
+    for (size_t i = 0; i < children_.size(); ++i) out.emplace_back(children_[i].name, child_at(i));
+    return out;
+}
+
+std::vector<std::pair<std::string, const Module*>> Module::children() const {
+    std::vector<std::pair<std::string, const Module*>> out;
+    for (size_t i = 0; i < children_.size(); ++i) out.emplace_back(children_[i].name, child_at(i));
     return out;
 }
 
@@ -84,6 +94,14 @@ std::vector<Variable> Module::parameters() const {
 std::vector<std::pair<std::string, Tensor*>> Module::named_buffers() {
     std::vector<std::pair<std::string, Tensor*>> out;
     for (const auto& [name, off] : buffers_) out.emplace_back(name, &member_at<Tensor>(off));
+    for (const auto& [cname, child] : children())
+        for (auto& [bname, t] : child->named_buffers()) out.emplace_back(cname + "." + bname, t);
+    return out;
+}
+
+std::vector<std::pair<std::string, const Tensor*>> Module::named_buffers() const {
+    std::vector<std::pair<std::string, const Tensor*>> out;
+    for (const auto& [name, off] : buffers_) out.emplace_back(name, &member_at<const Tensor>(off));
     for (const auto& [cname, child] : children())
         for (auto& [bname, t] : child->named_buffers()) out.emplace_back(cname + "." + bname, t);
     return out;
@@ -116,12 +134,16 @@ Variable Sequential::forward(const Variable& x) {
     return h;
 }
 
-Module& Sequential::operator[](size_t i) const {
-    const auto kids = children();
-    if (i >= kids.size())
-        throw std::out_of_range("Sequential: index " + std::to_string(i) + " out of range for " +
-                                std::to_string(kids.size()) + " modules");
-    return *kids[i].second;
+const Module& Sequential::operator[](size_t i) const {
+    const size_t n = size();
+    if (i >= n)
+        throw std::out_of_range("Sequential: index " + std::to_string(i) + " out of range for " + std::to_string(n) +
+                                " modules");
+    return *children()[i].second;
+}
+
+Module& Sequential::operator[](size_t i) {
+    return const_cast<Module&>(static_cast<const Sequential&>(*this)[i]);  // the module is ours to change
 }
 
 // ---- printing ------------------------------------------------------------------------

@@ -51,8 +51,12 @@ public:
     std::vector<std::pair<std::string, Variable>> named_parameters() const;
     /// Buffers (non-trained state such as running statistics) with dotted names.
     std::vector<std::pair<std::string, Tensor*>> named_buffers();
+    /// The same, read-only.
+    std::vector<std::pair<std::string, const Tensor*>> named_buffers() const;
     /// Direct submodules with their names.
-    std::vector<std::pair<std::string, Module*>> children() const;
+    std::vector<std::pair<std::string, Module*>> children();
+    /// The same, read-only.
+    std::vector<std::pair<std::string, const Module*>> children() const;
     /// Total number of parameter elements.
     int64_t num_parameters() const;
 
@@ -84,6 +88,8 @@ private:
         return *reinterpret_cast<T*>(reinterpret_cast<uintptr_t>(this) + offset);
     }
     std::ptrdiff_t offset_of(const void* member, const std::string& what, const std::string& name) const;
+    /// The submodule registered as children_[i] (owned or a member).
+    Module* child_at(size_t i) const;
 
     struct Child {
         std::string name;
@@ -116,7 +122,8 @@ public:
     }
     Variable forward(const Variable& x) override;
     size_t size() const { return children().size(); }
-    Module& operator[](size_t i) const;
+    Module& operator[](size_t i);
+    const Module& operator[](size_t i) const;
     std::string type_name() const override { return "Sequential"; }
 };
 

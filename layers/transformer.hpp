@@ -76,7 +76,10 @@ public:
     Variable forward(const Variable& src) override { return forward(src, AttentionMask{}); }
     std::string type_name() const override { return "TransformerEncoder"; }
 
-    TransformerEncoderLayer& layer(size_t i) const { return static_cast<TransformerEncoderLayer&>(layers[i]); }
+    TransformerEncoderLayer& layer(size_t i) { return static_cast<TransformerEncoderLayer&>(layers[i]); }
+    const TransformerEncoderLayer& layer(size_t i) const {
+        return static_cast<const TransformerEncoderLayer&>(layers[i]);
+    }
 
     Sequential layers;
 };

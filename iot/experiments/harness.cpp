@@ -123,7 +123,7 @@ TrainStats train_classifier(nn::Module& model, const WindowSet& data, const Trai
         double total = 0;
         int64_t seen = 0;
         for (const Batch& b : loader) {
-            Variable loss = nn::cross_entropy(model(Variable(b.x)), b.y);
+            Variable loss = cross_entropy(model(Variable(b.x)), b.y);
             const double l = loss.item();
             watch(l);
             adam.zero_grad();
@@ -154,7 +154,7 @@ StreamEpoch train_stream_epoch(nn::Module& model, int64_t windows, int64_t batch
         double t0 = now_seconds();
         next_batch(std::min(batch_size, windows - b * batch_size), x, y);
         const double t1 = now_seconds();
-        Variable loss = nn::cross_entropy(model(Variable(x)), y);
+        Variable loss = cross_entropy(model(Variable(x)), y);
         const double l = loss.item();
         watch(l);
         adam.zero_grad();

@@ -17,7 +17,7 @@
 namespace iotgrad::iot::fed {
 
 Variable batch_loss(const Variable& output, const Tensor& y, Loss loss) {
-    if (loss == Loss::CrossEntropy) return nn::cross_entropy(output, y);
+    if (loss == Loss::CrossEntropy) return cross_entropy(output, y);
     if (y.numel() == output.numel() && y.shape() != output.shape()) return nn::mse_loss(output, y.reshape(output.shape()));
     return nn::mse_loss(output, y);
 }

@@ -47,7 +47,7 @@ struct LocalResult {
 LocalResult local_train(nn::Module& model, const std::vector<float>& global, const Dataset& data,
                         const LocalPlan& plan);
 
-/// The training loss of one batch: nn::cross_entropy on class labels (y [B])
+/// The training loss of one batch: cross_entropy on class labels (y [B])
 /// or mse_loss (y reshaped to the output's shape when the sizes agree).
 Variable batch_loss(const Variable& output, const Tensor& y, Loss loss);
 

@@ -33,12 +33,19 @@ std::vector<OpCase> softmax_cases() {
          [](V v) { return cross_entropy(v[0], targets4(), Reduction::Sum); }},
         {Op::CrossEntropy, "cross_entropy [4,3] none", {{4, 3}},
          [](V v) { return cross_entropy(v[0], targets4(), Reduction::None); }},
-        {Op::CrossEntropy, "cross_entropy_soft [3,4] mean", {{3, 4}},
-         [](V v) { return cross_entropy_soft(v[0], soft_targets(true), Reduction::Mean); }},
-        {Op::CrossEntropy, "cross_entropy_soft unnormalized targets, sum", {{3, 4}},
-         [](V v) { return cross_entropy_soft(v[0], soft_targets(false), Reduction::Sum); }},
-        {Op::CrossEntropy, "cross_entropy_soft none", {{3, 4}},
-         [](V v) { return cross_entropy_soft(v[0], soft_targets(true), Reduction::None); }},
+        {Op::CrossEntropy, "cross_entropy probabilities [3,4] mean", {{3, 4}},
+         [](V v) { return cross_entropy(v[0], soft_targets(true), Reduction::Mean); }},
+        {Op::CrossEntropy, "cross_entropy unnormalized probabilities, sum", {{3, 4}},
+         [](V v) { return cross_entropy(v[0], soft_targets(false), Reduction::Sum); }},
+        {Op::CrossEntropy, "cross_entropy probabilities none", {{3, 4}},
+         [](V v) { return cross_entropy(v[0], soft_targets(true), Reduction::None); }},
+        {Op::CrossEntropy, "cross_entropy ignore_index, weights, smoothing, mean", {{4, 3}},
+         [](V v) {
+             return cross_entropy(v[0], Tensor::from({4}, {2, 1, -100, 0}),
+                                  CrossEntropyOptions(Tensor::from({3}, {0.5f, 2.0f, 1.0f}), 0.1f));
+         }},
+        {Op::CrossEntropy, "cross_entropy integer labels, ignore_index 1, sum", {{4, 3}},
+         [](V v) { return cross_entropy(v[0], std::vector<int64_t>{0, 1, 2, 1}, CrossEntropyOptions({}, 0, Reduction::Sum, 1)); }},
     };
 }
 

@@ -6,6 +6,7 @@
 #include "autograd/ops.hpp"
 #include "catch_compat.hpp"
 #include "tensor/reduce.hpp"
+#include "torch_fixture.hpp"
 
 using namespace iotgrad;
 
@@ -124,13 +125,13 @@ TEST_CASE("the gradient of mean cross-entropy is (softmax - onehot) / N", "[auto
             CHECK(z2.grad().at({i, j}) == Approx(up[i] * (p[i * c + j] - (j == t[i] ? 1.0 : 0.0))).margin(1e-6));
 }
 
-TEST_CASE("cross_entropy_soft: one-hot targets agree with cross_entropy, soft ones use sum y", "[autograd][eq2]") {
+TEST_CASE("cross_entropy with probability targets: one-hot targets agree with cross_entropy, soft ones use sum y", "[autograd][eq2]") {
     Generator gen(35);
     const Tensor zt = Tensor::randn({3, 4}, gen);
     const Tensor onehot = Tensor::from({3, 4}, {0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0});
     Variable a(zt.clone(), true), b(zt.clone(), true);
     const Variable la = cross_entropy(a, Tensor::from({3}, {1, 3, 0}));
-    const Variable lb = cross_entropy_soft(b, onehot);
+    const Variable lb = cross_entropy(b, onehot);
     CHECK(la.item() == Approx(lb.item()).margin(1e-6));
     Variable(la).backward();
     Variable(lb).backward();
@@ -140,7 +141,7 @@ TEST_CASE("cross_entropy_soft: one-hot targets agree with cross_entropy, soft on
     // Soft targets: loss -sum y log softmax, gradient softmax * sum(y) - y.
     const Tensor y = Tensor::from({1, 3}, {0.2f, 0.3f, 0.5f});
     Variable z(Tensor::from({1, 3}, {1, 0, -1}), true);
-    const Variable l = cross_entropy_soft(z, y, Reduction::Sum);
+    const Variable l = cross_entropy(z, y, Reduction::Sum);
     const std::vector<double> p = softmax_rows(z.value());
     CHECK(l.item() == Approx(-(0.2 * std::log(p[0]) + 0.3 * std::log(p[1]) + 0.5 * std::log(p[2]))).margin(1e-6));
     Variable(l).backward();
@@ -156,11 +157,59 @@ TEST_CASE("cross-entropy rejects bad targets and shapes with clear messages", "[
     CHECK_THROWS_WITH(cross_entropy(z, Tensor::from({2}, {-1, 0})), IOTGRAD_HAS("target -1 at position 0"));
     CHECK_THROWS_WITH(cross_entropy(z, Tensor::from({2}, {1.5f, 0})), IOTGRAD_HAS("target 1.5"));
     CHECK_THROWS_WITH(cross_entropy(z, Tensor::from({2, 1}, {0, 1})),
-                      IOTGRAD_HAS("cross_entropy: target indices [2, 1] must be [N] = [2] for logits [2, 3]"));
+                      IOTGRAD_HAS("cross_entropy: targets [2, 1] must be class indices [N] or probabilities [N, C] for logits [2, 3]"));
     CHECK_THROWS_AS(cross_entropy(Variable(Tensor::zeros({3})), Tensor::from({1}, {0})), ShapeError);
     CHECK_THROWS_WITH(cross_entropy(Variable(Tensor::zeros({3})), Tensor::from({1}, {0})),
                       IOTGRAD_HAS("cross_entropy: logits must be [N, C], got [3]"));
-    CHECK_THROWS_WITH(cross_entropy_soft(z, Tensor::zeros({2, 4})),
-                      IOTGRAD_HAS("cross_entropy_soft: target probabilities [2, 4] must match logits [2, 3]"));
+    CHECK_THROWS_WITH(cross_entropy(z, Tensor::zeros({2, 4})),
+                      IOTGRAD_HAS("cross_entropy: targets [2, 4] must be class indices [N] or probabilities [N, C] for logits [2, 3]"));
     CHECK_THROWS_AS(softmax(z, 2), ShapeError);
+}
+
+TEST_CASE("cross_entropy with ignore_index, class weights and smoothing matches PyTorch", "[autograd][eq2][torch]") {
+    const auto f = test::torch_fixture("cross_entropy_ignore_index");
+    const Tensor target = f.t("target");
+    const Tensor weight = f.t("weight");
+    struct Case {
+        const char* name;
+        CrossEntropyOptions options;
+    };
+    const std::vector<Case> cases = {
+        {"ignore_mean", CrossEntropyOptions()},
+        {"ignore_weight_smooth_mean", CrossEntropyOptions(weight, 0.2f)},
+        {"ignore_weight_smooth_sum", CrossEntropyOptions(weight, 0.2f, Reduction::Sum)},
+        {"ignore_smooth_none", CrossEntropyOptions(Tensor(), 0.3f, Reduction::None)},
+    };
+    for (const Case& c : cases) {
+        INFO(c.name);
+        Variable z(f.t("logits").clone(), true);
+        const Variable loss = cross_entropy(z, target, c.options);
+        const Tensor want = f.t(std::string(c.name) + ".loss");
+        REQUIRE(loss.shape() == want.shape());
+        for (int64_t i = 0; i < want.numel(); ++i)
+            CHECK(loss.value().contiguous().data()[i] == Approx(want.contiguous().data()[i]).margin(1e-6).epsilon(1e-5));
+        if (c.options.reduction == Reduction::None)
+            loss.backward(f.t("upstream"));
+        else
+            loss.backward();
+        const Tensor g = z.grad().contiguous(), gw = f.t(std::string(c.name) + ".grad").contiguous();
+        for (int64_t i = 0; i < gw.numel(); ++i) CHECK(g.data()[i] == Approx(gw.data()[i]).margin(1e-6));
+        // Ignored rows get no gradient at all.
+        for (int64_t j = 0; j < 4; ++j) CHECK(g.data()[1 * 4 + j] == 0.0f);
+    }
+}
+
+TEST_CASE("cross_entropy takes integer class labels; every row ignored gives NaN like PyTorch", "[autograd][eq2]") {
+    const Tensor z0 = Tensor::from({3, 3}, {1, 2, 3, 0, -1, 4, 2, 2, 0});
+    const float want = cross_entropy(Variable(z0), Tensor::from({3}, {2, 0, 1})).item();
+    CHECK(cross_entropy(Variable(z0), std::vector<int64_t>{2, 0, 1}).item() == want);
+    // ignore_index can be a real class (e.g. a padding class 0): those rows drop out of the mean.
+    const float kept = cross_entropy(Variable(Tensor::from({1, 3}, {1, 2, 3})), std::vector<int64_t>{2}).item();
+    CHECK(cross_entropy(Variable(z0), std::vector<int64_t>{2, 0, 0}, CrossEntropyOptions({}, 0, Reduction::Mean, 0))
+              .item() == Approx(kept));
+    CHECK(std::isnan(cross_entropy(Variable(z0), std::vector<int64_t>{-100, -100, -100}).item()));
+    CHECK_THROWS_WITH(cross_entropy(Variable(z0), std::vector<int64_t>{0, 3, 1}),
+                      IOTGRAD_HAS("target 3 at position 1 is not a class index in [0, 3)"));
+    CHECK_THROWS_WITH(cross_entropy(Variable(z0), std::vector<int64_t>{0, -1, 1}),
+                      IOTGRAD_HAS("class label -1 at position 1 is negative"));
 }

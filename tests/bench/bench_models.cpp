@@ -55,7 +55,7 @@ iot::ModelSpec spec_of(const ModelCase& c) {
 /// Cross-entropy for classifiers, MSE reconstruction for the autoencoder (as the reference).
 Variable loss_of(bool autoencoder, const Variable& out, const Batch& b) {
     if (autoencoder) return nn::mse_loss(out, b.x.reshape({b.x.size(0), kWindow * kChannels}));
-    return nn::cross_entropy(out, b.y);
+    return cross_entropy(out, b.y);
 }
 
 double train_samples_per_s(const ModelCase& c, int threads, const TimingRule& rule) {

@@ -29,7 +29,7 @@ std::vector<float> gd_step(const std::vector<float>& w, const Dataset& data, dou
     DataLoader all(data, data.size());
     const Batch b = all.batch(0, 0);
     opt.zero_grad();
-    nn::cross_entropy((*model)(Variable(b.x)), b.y).backward();
+    cross_entropy((*model)(Variable(b.x)), b.y).backward();
     opt.step();
     return get_flat(*model);
 }

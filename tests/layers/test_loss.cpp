@@ -42,61 +42,61 @@ double reference_ce(const std::vector<double>& w, double eps) {
 
 TEST_CASE("cross_entropy: plain, label smoothing, class weights, both", "[layers][loss]") {
     // Plain: the mean of -log p[n, y_n].
-    CHECK(nn::cross_entropy(logits(), targets()).item() == Approx(reference_ce({1, 1, 1}, 0)));
+    CHECK(cross_entropy(logits(), targets()).item() == Approx(reference_ce({1, 1, 1}, 0)));
     // By hand for the first row: log(e + e^2 + e^3) - 3.
     const double row0 = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)) - 3;
-    CHECK(nn::cross_entropy(logits(), targets(), {Tensor(), 0.0f, Reduction::None}).value().at({0}) ==
+    CHECK(cross_entropy(logits(), targets(), {Tensor(), 0.0f, Reduction::None}).value().at({0}) ==
           Approx(row0));
 
     // Label smoothing 0.1: the target is 0.9 one-hot + 0.1/3 everywhere.
-    CHECK(nn::cross_entropy(logits(), targets(), {Tensor(), 0.1f}).item() == Approx(reference_ce({1, 1, 1}, 0.1)));
+    CHECK(cross_entropy(logits(), targets(), {Tensor(), 0.1f}).item() == Approx(reference_ce({1, 1, 1}, 0.1)));
     // Class weights: the weighted mean divides by the targets' weights, 3 + 1 + 2.
     const Tensor w = Tensor::from({3}, {1, 2, 3});
-    CHECK(nn::cross_entropy(logits(), targets(), {w}).item() == Approx(reference_ce({1, 2, 3}, 0)));
+    CHECK(cross_entropy(logits(), targets(), {w}).item() == Approx(reference_ce({1, 2, 3}, 0)));
     // Both together, as PyTorch combines them.
-    CHECK(nn::cross_entropy(logits(), targets(), {w, 0.2f}).item() == Approx(reference_ce({1, 2, 3}, 0.2)));
+    CHECK(cross_entropy(logits(), targets(), {w, 0.2f}).item() == Approx(reference_ce({1, 2, 3}, 0.2)));
 
     // Sum is the mean times the divisor; None gives one loss per sample.
-    const float mean = nn::cross_entropy(logits(), targets(), {w, 0.2f}).item();
-    CHECK(nn::cross_entropy(logits(), targets(), {w, 0.2f, Reduction::Sum}).item() == Approx(mean * 6));
-    const Variable none = nn::cross_entropy(logits(), targets(), {w, 0.2f, Reduction::None});
+    const float mean = cross_entropy(logits(), targets(), {w, 0.2f}).item();
+    CHECK(cross_entropy(logits(), targets(), {w, 0.2f, Reduction::Sum}).item() == Approx(mean * 6));
+    const Variable none = cross_entropy(logits(), targets(), {w, 0.2f, Reduction::None});
     CHECK(none.shape() == Shape{3});
     CHECK(none.value().at({0}) + none.value().at({1}) + none.value().at({2}) == Approx(mean * 6));
 }
 
 TEST_CASE("cross_entropy with probability targets matches the index form", "[layers][loss]") {
     const Tensor one_hot = Tensor::from({3, 3}, {0, 0, 1, 1, 0, 0, 0, 1, 0});
-    CHECK(nn::cross_entropy(logits(), one_hot).item() == Approx(nn::cross_entropy(logits(), targets()).item()));
-    CHECK(nn::cross_entropy(logits(), one_hot, {Tensor(), 0.3f}).item() ==
-          Approx(nn::cross_entropy(logits(), targets(), {Tensor(), 0.3f}).item()));
+    CHECK(cross_entropy(logits(), one_hot).item() == Approx(cross_entropy(logits(), targets()).item()));
+    CHECK(cross_entropy(logits(), one_hot, {Tensor(), 0.3f}).item() ==
+          Approx(cross_entropy(logits(), targets(), {Tensor(), 0.3f}).item()));
     // Smoothed one-hot targets given directly equal label smoothing.
     const Tensor smoothed = tensor::add(tensor::mul(one_hot, 0.7f), 0.1f);
-    CHECK(nn::cross_entropy(logits(), smoothed).item() ==
-          Approx(nn::cross_entropy(logits(), targets(), {Tensor(), 0.3f}).item()));
+    CHECK(cross_entropy(logits(), smoothed).item() ==
+          Approx(cross_entropy(logits(), targets(), {Tensor(), 0.3f}).item()));
 }
 
 TEST_CASE("cross_entropy checks its arguments", "[layers][loss]") {
-    CHECK_THROWS_AS(nn::cross_entropy(logits(), Tensor::from({2}, {0, 1})), ShapeError);
-    CHECK_THROWS_AS(nn::cross_entropy(logits(), Tensor::from({3}, {0, 1, 3}), {Tensor::ones({3})}),
+    CHECK_THROWS_AS(cross_entropy(logits(), Tensor::from({2}, {0, 1})), ShapeError);
+    CHECK_THROWS_AS(cross_entropy(logits(), Tensor::from({3}, {0, 1, 3}), {Tensor::ones({3})}),
                     std::invalid_argument);
-    CHECK_THROWS_AS(nn::cross_entropy(logits(), targets(), {Tensor::ones({2})}), ShapeError);
-    CHECK_THROWS_AS(nn::cross_entropy(logits(), targets(), {Tensor(), 1.5f}), std::invalid_argument);
-    CHECK_THROWS_AS(nn::cross_entropy(Variable(Tensor::zeros({3})), targets()), ShapeError);
+    CHECK_THROWS_AS(cross_entropy(logits(), targets(), {Tensor::ones({2})}), ShapeError);
+    CHECK_THROWS_AS(cross_entropy(logits(), targets(), {Tensor(), 1.5f}), std::invalid_argument);
+    CHECK_THROWS_AS(cross_entropy(Variable(Tensor::zeros({3})), targets()), ShapeError);
 }
 
 TEST_CASE("cross_entropy's gradients match finite differences", "[layers][loss][gradcheck]") {
     const Tensor w = Tensor::from({3}, {0.5f, 2, 1});
-    for (const nn::CrossEntropyOptions& opt :
-         {nn::CrossEntropyOptions{}, nn::CrossEntropyOptions{w, 0.1f}, nn::CrossEntropyOptions{w, 0.0f, Reduction::Sum},
-          nn::CrossEntropyOptions{Tensor(), 0.2f, Reduction::None}}) {
-        const auto f = [&](const std::vector<Variable>& v) { return nn::cross_entropy(v[0], targets(), opt); };
+    for (const CrossEntropyOptions& opt :
+         {CrossEntropyOptions{}, CrossEntropyOptions{w, 0.1f}, CrossEntropyOptions{w, 0.0f, Reduction::Sum},
+          CrossEntropyOptions{Tensor(), 0.2f, Reduction::None}}) {
+        const auto f = [&](const std::vector<Variable>& v) { return cross_entropy(v[0], targets(), opt); };
         const auto r = gradcheck(f, {logits()});
         INFO(r.message);
         CHECK(r.ok);
     }
     // The soft gradient for a smoothed target is softmax - target, per row, divided by N.
     Variable z = logits();
-    nn::cross_entropy(z, targets(), {Tensor(), 0.3f}).backward();
+    cross_entropy(z, targets(), {Tensor(), 0.3f}).backward();
     const std::vector<double> lp = log_softmax_row(kLogits[1]);
     CHECK(z.grad().at({1, 0}) == Approx((std::exp(lp[0]) - (0.7 + 0.1)) / 3));
     CHECK(z.grad().at({1, 2}) == Approx((std::exp(lp[2]) - 0.1) / 3));

@@ -32,7 +32,7 @@ TEST_CASE("Conv1d -> ReLU -> MaxPool1d -> GlobalAvgPool1d -> Linear on [N, 9, 12
     CHECK(model.num_parameters() == 32 * 9 * 5 + 32 + 32 * 6 + 6);
 
     // One backward pass reaches every parameter.
-    nn::cross_entropy(logits, Tensor::from({4}, {0, 1, 2, 5})).backward();
+    cross_entropy(logits, Tensor::from({4}, {0, 1, 2, 5})).backward();
     for (const auto& [name, p] : named) {
         INFO(name);
         REQUIRE(p.grad().defined());

@@ -1,0 +1,41 @@
+// The public API as a user meets it: one umbrella header, every namespace
+// opened at once without ambiguity, integer class labels, a const backward
+// and read-only access to a const module. Most checks here are that this file
+// compiles at all; the values are checked too.
+#include "iot/iotgrad.hpp"
+#include "catch_compat.hpp"
+
+using namespace iotgrad;
+using namespace iotgrad::nn;
+using namespace iotgrad::optim;
+using namespace iotgrad::iot;
+
+TEST_CASE("one cross_entropy under every using-directive, with float or integer labels", "[layers][api]") {
+    const Tensor z = Tensor::from({2, 3}, {1, 2, 3, 3, 1, 0});
+    const std::vector<int64_t> labels = {2, 0};
+    const Variable a = cross_entropy(Variable(z), labels);                       // no ambiguity
+    const Variable b = cross_entropy(Variable(z), Tensor::from({2}, {2, 0}));
+    CHECK(a.item() == b.item());
+    CrossEntropyLoss criterion;
+    CHECK(criterion(Variable(z), Tensor::from({2}, {2, 0})).item() == a.item());
+}
+
+TEST_CASE("backward is callable on a const Variable", "[layers][api]") {
+    const Variable w(Tensor::scalar(3.0f), true);
+    const Variable loss = w * w;
+    loss.backward();
+    CHECK(w.grad().item() == 6.0f);
+}
+
+TEST_CASE("a const module gives read-only access to its parts", "[layers][api]") {
+    Generator gen(1);
+    const Sequential model(Linear(3, 4, gen), BatchNorm1d(4), ReLU());
+    const Module& first = model[0];
+    CHECK(first.type_name() == "Linear");
+    const std::vector<std::pair<std::string, const Module*>> kids = model.children();
+    CHECK(kids.size() == 3);
+    const std::vector<std::pair<std::string, const Tensor*>> buffers = model.named_buffers();
+    REQUIRE(buffers.size() == 3);
+    CHECK(buffers[0].first == "1.running_mean");
+    CHECK(model.num_parameters() == 3 * 4 + 4 + 4 + 4);
+}
