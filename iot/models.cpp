@@ -55,7 +55,7 @@ struct RecurrentNet : nn::Module {
     nn::Linear fc;
     const char* name;
     RecurrentNet(const ModelSpec& s, Generator& gen, const char* member, const char* type)
-        : rnn(s.channels, 64, gen, 1, true, /*batch_first=*/true), fc(64, s.outputs, gen), name(type) {
+        : rnn(typename Cell::Options(s.channels, 64).batch_first(true), gen), fc(64, s.outputs, gen), name(type) {
         register_module(member, rnn);
         register_module("fc", fc);
     }

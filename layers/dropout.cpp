@@ -16,17 +16,20 @@ float checked_p(float p) {
 }
 }  // namespace
 
+Tensor dropout_mask(const Shape& shape, float p, Generator& gen) {
+    // p = 1 drops everything (1/(1-p) would be infinite; PyTorch returns zeros too).
+    const float scale = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;
+    return tensor::mul(Tensor::bernoulli(shape, 1.0f - p, gen), scale);
+}
+
 Dropout::Dropout(float p, Generator& gen) : p_(checked_p(p)), gen_(gen.split()) {}
 
 Dropout::Dropout(float p, uint64_t seed) : p_(checked_p(p)), gen_(seed) {}
 
 Variable Dropout::forward(const Variable& x) {
     if (!is_training() || p_ == 0.0f) return x;
-    // p = 1 drops everything (1/(1-p) would be infinite; PyTorch returns zeros too).
-    const float scale = p_ < 1.0f ? 1.0f / (1.0f - p_) : 0.0f;
     // The mask is a constant: dL/dx = m / (1 - p) * g, through the ordinary product.
-    const Tensor mask = tensor::mul(Tensor::bernoulli(x.shape(), 1.0f - p_, gen_), scale);
-    return x * Variable(mask);
+    return x * Variable(dropout_mask(x.shape(), p_, gen_));
 }
 
 std::string Dropout::extra_repr() const {

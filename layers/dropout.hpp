@@ -9,6 +9,11 @@
 
 namespace iotgrad::nn {
 
+/// The inverted-dropout mask: each entry is 0 with probability p and
+/// \f$ 1/(1-p) \f$ otherwise (all zeros for p = 1), one Bernoulli draw of gen
+/// per entry. Dropout and the dropout between recurrent layers multiply by it.
+Tensor dropout_mask(const Shape& shape, float p, Generator& gen);
+
 /// In training, \f$ y = x \odot m / (1 - p) \f$ with \f$ m_i \sim \mathrm{Bernoulli}(1 - p) \f$,
 /// so \f$ \mathbb E[y] = x \f$; in evaluation, \f$ y = x \f$. The mask comes from
 /// the layer's own generator, so two layers built from the same seed drop the

@@ -39,7 +39,7 @@ void gru_step_ref(nn::GRU& gru, const std::vector<double>& x, std::vector<double
 
 TEST_CASE("GRU parameters have PyTorch's names and shapes", "[layers][gru]") {
     Generator gen(1);
-    nn::GRU gru(3, 4, gen, 2);
+    nn::GRU gru(nn::GRUOptions(3, 4).num_layers(2), gen);
     const std::vector<std::pair<std::string, Shape>> expected = {
         {"weight_ih_l0", {12, 3}}, {"weight_hh_l0", {12, 4}}, {"bias_ih_l0", {12}}, {"bias_hh_l0", {12}},
         {"weight_ih_l1", {12, 4}}, {"weight_hh_l1", {12, 4}}, {"bias_ih_l1", {12}}, {"bias_hh_l1", {12}},
@@ -88,7 +88,7 @@ TEST_CASE("GRU over several steps and samples follows the equations", "[layers][
 
 TEST_CASE("GRU gradients pass gradcheck through inputs, h0 and parameters", "[layers][gru]") {
     Generator gen(4);
-    nn::GRU gru(3, 2, gen, 2);
+    nn::GRU gru(nn::GRUOptions(3, 2).num_layers(2), gen);
     Variable x(Tensor::randn({3, 2, 3}, gen), true);
     Variable h0(Tensor::randn({2, 2, 2}, gen, 0, 0.5f), true);
     std::vector<Variable> inputs{x, h0};
@@ -105,7 +105,7 @@ TEST_CASE("GRU gradients pass gradcheck through inputs, h0 and parameters", "[la
 
 TEST_CASE("batch_first GRU gives the transposed numbers and refuses a cell state", "[layers][gru]") {
     Generator gen(5);
-    nn::GRU a(2, 3, gen), b(2, 3, gen, 1, true, true);
+    nn::GRU a(2, 3, gen), b(nn::GRUOptions(2, 3).batch_first(true), gen);
     for (size_t k = 0; k < 4; ++k) b.parameters()[k].value().copy_(a.parameters()[k].value());
     const Tensor x = Tensor::randn({4, 3, 2}, gen);
     const auto ra = a.forward(Variable(x), {});

@@ -55,7 +55,7 @@ bool all_finite(const Tensor& t) {
 
 TEST_CASE("LSTM parameters have PyTorch's names, shapes and init range", "[layers][lstm]") {
     Generator gen(1);
-    nn::LSTM lstm(3, 4, gen, /*num_layers*/ 2);
+    nn::LSTM lstm(nn::LSTMOptions(3, 4).num_layers(2), gen);
     const std::vector<std::pair<std::string, Shape>> expected = {
         {"weight_ih_l0", {16, 3}}, {"weight_hh_l0", {16, 4}}, {"bias_ih_l0", {16}}, {"bias_hh_l0", {16}},
         {"weight_ih_l1", {16, 4}}, {"weight_hh_l1", {16, 4}}, {"bias_ih_l1", {16}}, {"bias_hh_l1", {16}},
@@ -74,7 +74,7 @@ TEST_CASE("LSTM parameters have PyTorch's names, shapes and init range", "[layer
     }
     // The benchmark's LSTMNet: nn.LSTM(9, 64) has 19,200 parameters (two bias vectors).
     CHECK(nn::LSTM(9, 64, gen).num_parameters() == 19200);
-    nn::LSTM no_bias(3, 4, gen, 1, /*bias*/ false);
+    nn::LSTM no_bias(nn::LSTMOptions(3, 4).bias(false), gen);
     REQUIRE(no_bias.named_parameters().size() == 2);
     CHECK(no_bias.named_parameters()[1].first == "weight_hh_l0");
 }
@@ -126,7 +126,7 @@ TEST_CASE("LSTM with distinct weights and an initial state follows the equations
 
 TEST_CASE("a two-layer LSTM feeds layer 0's outputs to layer 1", "[layers][lstm]") {
     Generator gen(4);
-    nn::LSTM two(3, 2, gen, 2);
+    nn::LSTM two(nn::LSTMOptions(3, 2).num_layers(2), gen);
     const Variable x(Tensor::randn({4, 2, 3}, gen));
     const auto out = two.forward(x, {});
     CHECK(out.output.shape() == Shape{4, 2, 2});
@@ -153,7 +153,7 @@ TEST_CASE("a two-layer LSTM feeds layer 0's outputs to layer 1", "[layers][lstm]
 
 TEST_CASE("LSTM gradients through inputs, initial state and parameters pass gradcheck", "[layers][lstm]") {
     Generator gen(5);
-    nn::LSTM lstm(3, 2, gen, 2);
+    nn::LSTM lstm(nn::LSTMOptions(3, 2).num_layers(2), gen);
     Variable x(Tensor::randn({3, 2, 3}, gen), true);
     Variable h0(Tensor::randn({2, 2, 2}, gen, 0, 0.5f), true);
     Variable c0(Tensor::randn({2, 2, 2}, gen, 0, 0.5f), true);
@@ -173,7 +173,7 @@ TEST_CASE("LSTM gradients through inputs, initial state and parameters pass grad
 TEST_CASE("batch_first LSTM gives the same numbers as the transposed input", "[layers][lstm]") {
     Generator gen(6);
     nn::LSTM seq_first(3, 4, gen);
-    nn::LSTM batch_first(3, 4, gen, 1, true, /*batch_first*/ true);
+    nn::LSTM batch_first(nn::LSTMOptions(3, 4).batch_first(true), gen);
     auto a = seq_first.named_parameters(), b = batch_first.named_parameters();
     for (size_t k = 0; k < a.size(); ++k) b[k].second.value().copy_(a[k].second.value());
     const Tensor x = Tensor::randn({5, 2, 3}, gen);  // [T, N, in]
@@ -209,7 +209,7 @@ TEST_CASE("a 200-step LSTM backpropagates through time with finite gradients", "
 
 TEST_CASE("LSTM works inside a Sequential and rejects wrong shapes by name", "[layers][lstm]") {
     Generator gen(8);
-    nn::Sequential seq(nn::LSTM(3, 4, gen, 1, true, true));
+    nn::Sequential seq(nn::LSTM(nn::LSTMOptions(3, 4).batch_first(true), gen));
     CHECK(seq.named_parameters()[0].first == "0.weight_ih_l0");
     const Variable y = seq(Variable(Tensor::randn({2, 5, 3}, gen)));
     CHECK(y.shape() == Shape{2, 5, 4});
@@ -218,5 +218,5 @@ TEST_CASE("LSTM works inside a Sequential and rejects wrong shapes by name", "[l
     CHECK_THROWS_WITH(lstm(Variable(Tensor::zeros({5, 7}))), IOTGRAD_HAS("LSTM: input must be [T, N, 3]"));
     CHECK_THROWS_WITH(lstm.forward(Variable(Tensor::zeros({5, 2, 3})), {Variable(Tensor::zeros({1, 3, 4})), {}}),
                       IOTGRAD_HAS("initial h must be [1, 2, 4]"));
-    CHECK_THROWS_AS(nn::LSTM(3, 4, gen, 0), std::invalid_argument);
+    CHECK_THROWS_AS(nn::LSTM(nn::LSTMOptions(3, 4).num_layers(0), gen), std::invalid_argument);
 }

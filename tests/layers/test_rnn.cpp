@@ -13,7 +13,7 @@ using namespace iotgrad;
 
 TEST_CASE("RNN parameters have PyTorch's names and shapes", "[layers][rnn]") {
     Generator gen(1);
-    nn::RNN rnn(3, 4, gen, 2);
+    nn::RNN rnn(nn::RNNOptions(3, 4).num_layers(2), gen);
     const std::vector<std::pair<std::string, Shape>> expected = {
         {"weight_ih_l0", {4, 3}}, {"weight_hh_l0", {4, 4}}, {"bias_ih_l0", {4}}, {"bias_hh_l0", {4}},
         {"weight_ih_l1", {4, 4}}, {"weight_hh_l1", {4, 4}}, {"bias_ih_l1", {4}}, {"bias_hh_l1", {4}},
@@ -57,7 +57,7 @@ TEST_CASE("RNN steps are h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)", "[l
 
 TEST_CASE("RNN without bias has only weights and a zero input gives a zero state", "[layers][rnn]") {
     Generator gen(3);
-    nn::RNN rnn(3, 5, gen, 1, /*bias*/ false);
+    nn::RNN rnn(nn::RNNOptions(3, 5).bias(false), gen);
     CHECK(rnn.named_parameters().size() == 2);
     const auto out = rnn.forward(Variable(Tensor::zeros({4, 2, 3})), {});
     for (float v : out.output.value().to_vector()) CHECK(v == 0.0f);
@@ -65,7 +65,7 @@ TEST_CASE("RNN without bias has only weights and a zero input gives a zero state
 
 TEST_CASE("RNN gradients (BPTT through the engine) pass gradcheck", "[layers][rnn]") {
     Generator gen(4);
-    nn::RNN rnn(3, 2, gen, 2, true, /*batch_first*/ true);
+    nn::RNN rnn(nn::RNNOptions(3, 2).num_layers(2).batch_first(true), gen);
     Variable x(Tensor::randn({2, 3, 3}, gen), true);  // [N, T, in]
     Variable h0(Tensor::randn({2, 2, 2}, gen, 0, 0.5f), true);
     std::vector<Variable> inputs{x, h0};
@@ -82,7 +82,7 @@ TEST_CASE("RNN gradients (BPTT through the engine) pass gradcheck", "[layers][rn
 
 TEST_CASE("batch_first RNN equals the transposed time-major run", "[layers][rnn]") {
     Generator gen(5);
-    nn::RNN a(3, 4, gen, 2), b(3, 4, gen, 2, true, true);
+    nn::RNN a(nn::RNNOptions(3, 4).num_layers(2), gen), b(nn::RNNOptions(3, 4).num_layers(2).batch_first(true), gen);
     auto pa = a.parameters(), pb = b.parameters();
     for (size_t k = 0; k < pa.size(); ++k) pb[k].value().copy_(pa[k].value());
     const Tensor x = Tensor::randn({6, 2, 3}, gen);

@@ -68,7 +68,7 @@ TEST_CASE("state_dict keys are PyTorch's names in PyTorch's order", "[layers][st
     nn::Sequential seq(nn::Linear(3, 4, gen), nn::ReLU(), nn::Linear(4, 2, gen));
     CHECK(keys(nn::state_dict(seq)) == std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"});
 
-    nn::LSTM lstm(3, 4, gen, /*num_layers*/ 2);
+    nn::LSTM lstm(nn::LSTMOptions(3, 4).num_layers(2), gen);
     CHECK(keys(nn::state_dict(lstm)) ==
           std::vector<std::string>{"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_ih_l1",
                                    "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"});

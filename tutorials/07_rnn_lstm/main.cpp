@@ -129,7 +129,7 @@ struct SequenceClassifier : nn::Module {
     Recurrent rnn;
     nn::Linear head;
     SequenceClassifier(int64_t in, int64_t hidden, int64_t classes, Generator& gen, bool batch_first = false)
-        : rnn(in, hidden, gen, 1, true, batch_first), head(hidden, classes, gen) {
+        : rnn(typename Recurrent::Options(in, hidden).batch_first(batch_first), gen), head(hidden, classes, gen) {
         register_module("rnn", rnn);
         register_module("head", head);
     }
