@@ -6,7 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "layers/options.hpp"
 #include "optim/optimizer.hpp"
 
 namespace iotgrad::optim {
@@ -16,27 +15,39 @@ using Betas = std::pair<double, double>;
 
 /// Options of Adam and AdamW, as torch::optim::AdamOptions:
 /// `optim::AdamOptions(1e-3).betas(0.9, 0.99).weight_decay(1e-4).amsgrad(true)`.
+/// Each setter returns the options so calls chain, and the getter of the same
+/// name reads the value (the shape of IOTGRAD_OPTION in layers/options.hpp,
+/// written out because optim/ does not include layers/).
 class AdamOptions {
 public:
     /// The learning rate \f$\alpha\f$ (PyTorch's default 1e-3).
     explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
-    /// \f$(\beta_1, \beta_2)\f$ as two numbers.
-    AdamOptions& betas(double beta1, double beta2) {
-        betas_ = Betas{beta1, beta2};
-        return *this;
-    }
 
     /// The learning rate \f$\alpha\f$.
-    IOTGRAD_OPTION(double, lr);
+    AdamOptions& lr(double v) { lr_ = v; return *this; }
+    double lr() const { return lr_; }  ///< \f$\alpha\f$
     /// Decay rates of the moment estimates \f$(\beta_1, \beta_2)\f$, each in [0, 1).
-    IOTGRAD_OPTION(Betas, betas) = {0.9, 0.999};
+    AdamOptions& betas(const Betas& v) { betas_ = v; return *this; }
+    /// The same as two numbers.
+    AdamOptions& betas(double beta1, double beta2) { return betas(Betas{beta1, beta2}); }
+    const Betas& betas() const { return betas_; }  ///< \f$(\beta_1, \beta_2)\f$
     /// \f$\epsilon\f$, added to \f$\sqrt{\hat v_t}\f$.
-    IOTGRAD_OPTION(double, eps) = 1e-8;
+    AdamOptions& eps(double v) { eps_ = v; return *this; }
+    double eps() const { return eps_; }  ///< \f$\epsilon\f$
     /// \f$\lambda\f$: L2 for Adam, decoupled for AdamW; unset: 0 for Adam, 1e-2 for AdamW (PyTorch's defaults).
-    IOTGRAD_OPTION(std::optional<double>, weight_decay);
+    AdamOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
+    const std::optional<double>& weight_decay() const { return weight_decay_; }  ///< \f$\lambda\f$, if set
     /// AMSGrad (Reddi, Kale & Kumar, ICLR 2018): divide by the running maximum
     /// of the second moments, \f$\hat v_t^{\max} = \max(v^{\max}_{t-1}, v_t) / (1 - \beta_2^t)\f$.
-    IOTGRAD_OPTION(bool, amsgrad) = false;
+    AdamOptions& amsgrad(bool v) { amsgrad_ = v; return *this; }
+    bool amsgrad() const { return amsgrad_; }  ///< whether AMSGrad is on
+
+private:
+    double lr_;
+    Betas betas_{0.9, 0.999};
+    double eps_ = 1e-8;
+    std::optional<double> weight_decay_;
+    bool amsgrad_ = false;
 };
 
 /// Adam: D. P. Kingma and J. Ba, "Adam: A Method for Stochastic Optimization",
