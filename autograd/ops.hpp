@@ -90,8 +90,13 @@ Variable relu(const Variable& z);
 Variable leaky_relu(const Variable& z, float negative_slope = 0.01f);
 Variable sigmoid(const Variable& z);
 Variable tanh(const Variable& z);
-/// Exact GELU: \f$ z\,\Phi(z) \f$ with the normal CDF (PyTorch's default).
-Variable gelu(const Variable& z);
+/// Which GELU: the exact \f$ z\,\Phi(z) \f$ (PyTorch's approximate="none",
+/// the default) or the tanh approximation (approximate="tanh").
+enum class GeluApproximate { None, Tanh };
+/// GELU: exact \f$ z\,\Phi(z) \f$ with the normal CDF (PyTorch's default), or with
+/// GeluApproximate::Tanh \f$ \tfrac12 z \left(1 + \tanh\left(\sqrt{2/\pi}\,(z + 0.044715 z^3)\right)\right) \f$
+/// with the exact derivative of that form (equations in ops_activation.cpp).
+Variable gelu(const Variable& z, GeluApproximate approximate = GeluApproximate::None);
 /// \f$ \log(1 + e^{z}) \f$, computed without overflow.
 Variable softplus(const Variable& z);
 
@@ -144,12 +149,13 @@ Variable cross_entropy(const Variable& logits, const std::vector<int64_t>& class
                        const CrossEntropyOptions& options = {});
 
 // ---- convolution, equation 4 (ops_conv.cpp) ----------------------------------------
-/// x [N, C_in, L], w [C_out, C_in, K], optional bias [C_out] (undefined Variable for none).
+/// x [N, C_in, L], w [C_out, C_in / groups, K], optional bias [C_out] (undefined Variable for none).
+/// groups > 1 splits the channels into groups convolved separately (see ops_conv.cpp).
 Variable conv1d(const Variable& x, const Variable& w, const Variable& bias, int64_t stride = 1, int64_t padding = 0,
-                int64_t dilation = 1);
-/// x [N, C_in, H, W], w [C_out, C_in, KH, KW], optional bias [C_out].
+                int64_t dilation = 1, int64_t groups = 1);
+/// x [N, C_in, H, W], w [C_out, C_in / groups, KH, KW], optional bias [C_out].
 Variable conv2d(const Variable& x, const Variable& w, const Variable& bias, int64_t stride = 1, int64_t padding = 0,
-                int64_t dilation = 1);
+                int64_t dilation = 1, int64_t groups = 1);
 
 // ---- pooling (ops_pool.cpp) ------------------------------------------------------
 /// x [N, C, L]: the largest value in each window of `kernel` steps (stride defaults to kernel).

@@ -23,6 +23,11 @@ constexpr float kInvSqrt2Pi = 0.39894228040143268f;  // 1/sqrt(2 pi)
 float Phi(float z) { return 0.5f * (1.0f + std::erf(z * kInvSqrt2)); }
 /// Standard normal density \f$ \phi(z) = e^{-z^2/2} / \sqrt{2\pi} \f$.
 float phi(float z) { return kInvSqrt2Pi * std::exp(-0.5f * z * z); }
+
+constexpr float kSqrt2OverPi = 0.79788456080286536f;  // sqrt(2/pi)
+constexpr float kGeluCubic = 0.044715f;
+/// \f$ t = \tanh\left(\sqrt{2/\pi}\,(z + 0.044715\, z^3)\right) \f$ of GELU's tanh approximation.
+float gelu_tanh_t(float z) { return std::tanh(kSqrt2OverPi * (z + kGeluCubic * z * z * z)); }
 }  // namespace
 
 /// ReLU: \f$ a = \max(z, 0) \f$, \f$ f'(z) = [z > 0] \f$ (0 at z = 0, like PyTorch).
@@ -64,9 +69,27 @@ Variable tanh(const Variable& z) {
     });
 }
 
-/// Exact GELU: \f$ a = z\,\Phi(z) \f$ with \f$ \Phi \f$ the standard normal CDF,
-/// \f$ f'(z) = \Phi(z) + z\,\phi(z) \f$ with \f$ \phi \f$ its density.
-Variable gelu(const Variable& z) {
+/// GELU. Exact (GeluApproximate::None): \f$ a = z\,\Phi(z) \f$ with \f$ \Phi \f$
+/// the standard normal CDF, \f$ f'(z) = \Phi(z) + z\,\phi(z) \f$ with \f$ \phi \f$ its density.
+///
+/// Tanh approximation (GeluApproximate::Tanh, PyTorch's approximate="tanh"),
+/// with \f$ u = \sqrt{2/\pi}\,(z + 0.044715\, z^3) \f$ and \f$ t = \tanh u \f$:
+/// \f[ a = \tfrac12 z (1 + t), \qquad
+///     f'(z) = \tfrac12 (1 + t) + \tfrac12 z (1 - t^2)\, \sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\, z^2), \f]
+/// the exact derivative of the approximation (not of the exact GELU).
+Variable gelu(const Variable& z, GeluApproximate approximate) {
+    if (approximate == GeluApproximate::Tanh) {
+        Variable out = make_result(Op::Gelu, map(z.value(), [](float zi) { return 0.5f * zi * (1.0f + gelu_tanh_t(zi)); }),
+                                   {z}, [vz = z.value()](const Tensor& g, const std::vector<bool>&) {
+                                       return Grads{zip(g, vz, [](float gi, float zi) {
+                                           const float t = gelu_tanh_t(zi);
+                                           const float du = kSqrt2OverPi * (1.0f + 3.0f * kGeluCubic * zi * zi);
+                                           return gi * (0.5f * (1.0f + t) + 0.5f * zi * (1.0f - t * t) * du);
+                                       })};
+                                   });
+        set_op_detail(out, "approximate=tanh");
+        return out;
+    }
     return make_result(Op::Gelu, map(z.value(), [](float zi) { return zi * Phi(zi); }), {z},
                        [vz = z.value()](const Tensor& g, const std::vector<bool>&) {
                            return Grads{zip(g, vz, [](float gi, float zi) { return gi * (Phi(zi) + zi * phi(zi)); })};

@@ -10,7 +10,7 @@ Variable ReLU::forward(const Variable& z) { return relu(z); }
 Variable LeakyReLU::forward(const Variable& z) { return leaky_relu(z, negative_slope); }
 Variable Sigmoid::forward(const Variable& z) { return sigmoid(z); }
 Variable Tanh::forward(const Variable& z) { return tanh(z); }
-Variable GELU::forward(const Variable& z) { return gelu(z); }
+Variable GELU::forward(const Variable& z) { return gelu(z, approximate); }
 Variable Softplus::forward(const Variable& z) { return softplus(z); }
 Variable Softmax::forward(const Variable& z) { return softmax(z, dim); }
 Variable LogSoftmax::forward(const Variable& z) { return log_softmax(z, dim); }

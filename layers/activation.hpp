@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "autograd/ops.hpp"
 #include "layers/module.hpp"
 
 namespace iotgrad::nn {
@@ -40,11 +41,17 @@ public:
     std::string type_name() const override { return "Tanh"; }
 };
 
-/// Exact GELU, \f$ z\,\Phi(z) \f$.
+/// GELU: exact \f$ z\,\Phi(z) \f$ by default, or PyTorch's approximate="tanh"
+/// form \f$ \tfrac12 z (1 + \tanh(\sqrt{2/\pi}(z + 0.044715 z^3))) \f$ with
+/// `nn::GELU(GeluApproximate::Tanh)`.
 class GELU : public Module {
 public:
+    explicit GELU(GeluApproximate approximate = GeluApproximate::None) : approximate(approximate) {}
     Variable forward(const Variable& z) override;
     std::string type_name() const override { return "GELU"; }
+    std::string extra_repr() const override { return approximate == GeluApproximate::Tanh ? "approximate=tanh" : ""; }
+
+    const GeluApproximate approximate;  ///< the exact form (None) or the tanh approximation
 };
 
 /// \f$ \log(1 + e^{z}) \f$ (PyTorch's Softplus with beta = 1).

@@ -108,12 +108,12 @@ ConvAutoencoder1d::ConvAutoencoder1d(int64_t in_channels, const std::vector<int6
     widths.insert(widths.end(), channels.begin(), channels.end());
     // Stride 2 with padding k/2 maps length L to ceil(L / 2).
     for (size_t i = 0; i + 1 < widths.size(); ++i) {
-        encoder.emplace_back(Conv1d(widths[i], widths[i + 1], kernel_size, gen, /*stride*/ 2, pad));
+        encoder.emplace_back(Conv1d(Conv1dOptions(widths[i], widths[i + 1], kernel_size).stride(2).padding(pad), gen));
         encoder.emplace_back(ReLU());
     }
     for (size_t i = widths.size() - 1; i > 0; --i) {
         decoder.emplace_back(Upsample1d(2));
-        decoder.emplace_back(Conv1d(widths[i], widths[i - 1], kernel_size, gen, /*stride*/ 1, pad));
+        decoder.emplace_back(Conv1d(Conv1dOptions(widths[i], widths[i - 1], kernel_size).padding(pad), gen));
         if (i > 1) decoder.emplace_back(ReLU());
     }
     register_module("encoder", encoder);

@@ -27,7 +27,25 @@ const double* OptimizerState::find_scalar(const std::string& name) const {
 }
 
 Optimizer::Optimizer(std::vector<Variable> params, double lr, std::string kind)
-    : params_(std::move(params)), lr_(lr), kind_(std::move(kind)), steps_(params_.size(), 0) {
+    : Optimizer(std::vector<ParamGroup>{ParamGroup{std::move(params), lr, 0.0}}, lr, 0.0, std::move(kind)) {}
+
+Optimizer::Optimizer(std::vector<ParamGroup> groups, double lr, double weight_decay, std::string kind)
+    : kind_(std::move(kind)) {
+    if (groups.empty()) throw std::invalid_argument(where() + "got no parameter groups");
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+        ParamGroup& group = groups[k];
+        if (group.params.empty() && groups.size() > 1)
+            throw std::invalid_argument(where() + "parameter group " + std::to_string(k) + " is empty");
+        const double group_lr = group.lr.value_or(lr), wd = group.weight_decay.value_or(weight_decay);
+        require_arg(std::isfinite(group_lr) && group_lr >= 0.0, kind_, "learning rate", "finite and >= 0", group_lr);
+        require_arg(std::isfinite(wd) && wd >= 0.0, kind_, "weight_decay", "finite and >= 0", wd);
+        groups_.push_back({group_lr, wd});
+        for (Variable& p : group.params) {
+            params_.push_back(std::move(p));
+            group_of_.push_back(k);
+        }
+    }
+    steps_.assign(params_.size(), 0);
     if (params_.empty()) throw std::invalid_argument(where() + "got an empty parameter list");
     std::unordered_set<const VariableImpl*> seen;
     for (std::size_t i = 0; i < params_.size(); ++i) {
@@ -38,7 +56,6 @@ Optimizer::Optimizer(std::vector<Variable> params, double lr, std::string kind)
             throw std::invalid_argument(where() + which + " is not a leaf (the result of an op); optimize leaves only");
         if (!seen.insert(p.id()).second) throw std::invalid_argument(where() + which + " appears more than once");
     }
-    set_lr(lr);
 }
 
 void Optimizer::zero_grad() {
@@ -47,7 +64,31 @@ void Optimizer::zero_grad() {
 
 void Optimizer::set_lr(double lr) {
     require_arg(std::isfinite(lr) && lr >= 0.0, kind_, "learning rate", "finite and >= 0", lr);
-    lr_ = lr;
+    for (GroupSettings& g : groups_) g.lr = lr;
+}
+
+namespace {
+void check_group(std::size_t k, std::size_t n, const std::string& who) {
+    if (k >= n)
+        throw std::invalid_argument(who + "parameter group " + std::to_string(k) + " out of range (" +
+                                    std::to_string(n) + " groups)");
+}
+}  // namespace
+
+double Optimizer::group_lr(std::size_t k) const {
+    check_group(k, groups_.size(), where());
+    return groups_[k].lr;
+}
+
+void Optimizer::set_group_lr(std::size_t k, double lr) {
+    check_group(k, groups_.size(), where());
+    require_arg(std::isfinite(lr) && lr >= 0.0, kind_, "learning rate", "finite and >= 0", lr);
+    groups_[k].lr = lr;
+}
+
+double Optimizer::group_weight_decay(std::size_t k) const {
+    check_group(k, groups_.size(), where());
+    return groups_[k].weight_decay;
 }
 
 int64_t Optimizer::step_count(std::size_t i) const {
@@ -100,7 +141,10 @@ float* Optimizer::buffer(std::size_t slot, std::size_t i, bool* created) {
 OptimizerState Optimizer::state() const {
     OptimizerState s;
     s.kind = kind_;
-    s.scalars.emplace_back("lr", lr_);
+    s.scalars.emplace_back("lr", groups_[0].lr);
+    if (groups_.size() > 1)
+        for (std::size_t k = 0; k < groups_.size(); ++k)
+            s.scalars.emplace_back("group_lr." + std::to_string(k), groups_[k].lr);
     for (std::size_t i = 0; i < params_.size(); ++i)
         if (steps_[i] > 0) s.scalars.emplace_back("step." + std::to_string(i), static_cast<double>(steps_[i]));
     for (std::size_t k = 0; k < buffers_.size(); ++k)
@@ -138,14 +182,20 @@ void Optimizer::load_state(const OptimizerState& s) {
     // Check everything first and fill copies, so a bad state leaves this optimizer as it was.
     std::vector<std::vector<Tensor>> buffers(buffers_.size(), std::vector<Tensor>(params_.size()));
     std::vector<int64_t> steps(params_.size(), 0);
-    double lr = lr_;
+    std::vector<GroupSettings> groups = groups_;
     for (const auto& [name, value] : s.scalars) {
         if (name == "lr") {
             require_arg(std::isfinite(value) && value >= 0.0, kind_, "learning rate in the state", "finite and >= 0", value);
-            lr = value;
+            for (GroupSettings& g : groups) g.lr = value;
             continue;
         }
         auto [base, i] = split_name(name, params_.size(), where());
+        if (base == "group_lr") {
+            check_group(i, groups.size(), where() + "load_state: ");
+            require_arg(std::isfinite(value) && value >= 0.0, kind_, name.c_str(), "finite and >= 0", value);
+            groups[i].lr = value;
+            continue;
+        }
         if (base != "step") throw std::invalid_argument(where() + "load_state: unknown scalar '" + name + "'");
         require_arg(value >= 0.0 && value == std::floor(value), kind_, name.c_str(), "a whole number >= 0", value);
         steps[i] = static_cast<int64_t>(value);
@@ -163,7 +213,7 @@ void Optimizer::load_state(const OptimizerState& s) {
     }
     buffers_ = std::move(buffers);
     steps_ = std::move(steps);
-    lr_ = lr;
+    groups_ = std::move(groups);
 }
 
 }  // namespace iotgrad::optim

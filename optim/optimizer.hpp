@@ -13,6 +13,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,7 +32,8 @@ namespace iotgrad::optim {
 /// `"exp_avg.0"`, `"exp_avg_sq.0"` (Adam's \f$m\f$ and \f$v\f$),
 /// `"momentum_buffer.2"` (SGD), and scalars `"step.<i>"` (updates applied to
 /// parameter i, Adam's \f$t\f$) and `"lr"` (the current learning rate, which a
-/// schedule may have changed). A parameter that was never updated has no
+/// schedule may have changed; with parameter groups, group 0's, and
+/// `"group_lr.<k>"` for every group k). A parameter that was never updated has no
 /// entries, exactly as in PyTorch's lazily created state.
 ///
 /// Other hyper-parameters (betas, momentum, ...) are constructor arguments and
@@ -48,6 +50,18 @@ struct OptimizerState {
     const double* find_scalar(const std::string& name) const;
 };
 
+/// A group of parameters with its own learning rate and weight decay, as
+/// PyTorch's `[{"params": ..., "lr": ...}, ...]`: an unset value takes the
+/// optimizer's default (the constructor's lr / weight_decay).
+/// \code
+/// optim::SGD opt({{encoder.parameters(), 1e-3}, {head.parameters(), 1e-2, 1e-4}}, /*lr=*/1e-2);
+/// \endcode
+struct ParamGroup {
+    std::vector<Variable> params;        ///< this group's parameters
+    std::optional<double> lr;            ///< its learning rate; unset: the optimizer's
+    std::optional<double> weight_decay;  ///< its weight decay; unset: the optimizer's
+};
+
 /// Base of every optimizer. Parameters whose gradient is undefined (never
 /// reached by backward, or cleared by zero_grad) are skipped by step(), like
 /// PyTorch: their values, buffers and step counts stay as they are.
@@ -56,6 +70,11 @@ public:
     /// Throws std::invalid_argument for an empty list, an undefined or non-leaf
     /// variable, a parameter listed twice, or a negative learning rate.
     Optimizer(std::vector<Variable> params, double lr, std::string kind);
+    /// Parameter groups (see ParamGroup); unset lr / weight_decay take these
+    /// defaults. Parameters are numbered across the groups in order (group 0's
+    /// first), which is the `<i>` of the state names. Throws as above, and for
+    /// an empty group or a negative weight decay.
+    Optimizer(std::vector<ParamGroup> groups, double lr, double weight_decay, std::string kind);
     virtual ~Optimizer() = default;
     // Schedules keep a pointer to their optimizer: it must not move.
     Optimizer(const Optimizer&) = delete;
@@ -66,9 +85,20 @@ public:
     /// One update of every parameter that has a gradient.
     virtual void step() = 0;
 
-    double lr() const { return lr_; }
-    /// Throws std::invalid_argument when lr is negative or not finite.
+    /// The learning rate of group 0 (the only one unless constructed with groups).
+    double lr() const { return groups_[0].lr; }
+    /// Sets every group's learning rate. Throws std::invalid_argument when lr is negative or not finite.
     void set_lr(double lr);
+    /// Number of parameter groups (1 unless constructed with groups).
+    std::size_t num_groups() const { return groups_.size(); }
+    /// Learning rate of group k (schedules set each group from its own base rate).
+    double group_lr(std::size_t k) const;
+    /// Sets group k's learning rate (throws like set_lr, and for k out of range).
+    void set_group_lr(std::size_t k, double lr);
+    /// Weight decay of group k.
+    double group_weight_decay(std::size_t k) const;
+    /// The group that parameter i belongs to.
+    std::size_t group_of(std::size_t i) const { return group_of_.at(i); }
     const std::vector<Variable>& params() const { return params_; }
     const std::string& kind() const { return kind_; }
     /// Updates applied so far to parameter i (0 if it never had a gradient).
@@ -105,10 +135,18 @@ protected:
 
     /// A validation message prefix, e.g. "SGD: ".
     std::string where() const { return kind_ + ": "; }
+    /// Learning rate and weight decay of the group of parameter i.
+    double lr_of(std::size_t i) const { return groups_[group_of_[i]].lr; }
+    double weight_decay_of(std::size_t i) const { return groups_[group_of_[i]].weight_decay; }
 
 private:
+    /// One group's hyper-parameters, resolved.
+    struct GroupSettings {
+        double lr, weight_decay;
+    };
     std::vector<Variable> params_;
-    double lr_;
+    std::vector<GroupSettings> groups_;
+    std::vector<std::size_t> group_of_;  ///< per parameter
     std::string kind_;
     std::vector<std::string> buffer_names_;
     std::vector<std::vector<Tensor>> buffers_;  ///< [slot][parameter]; undefined until first use

@@ -8,7 +8,12 @@ namespace iotgrad::optim {
 
 RMSprop::RMSprop(std::vector<Variable> params, double lr, double alpha, double eps, double weight_decay,
                  double momentum, bool centered)
-    : Optimizer(std::move(params), lr, "RMSprop"),
+    : RMSprop(std::vector<ParamGroup>{ParamGroup{std::move(params), lr, weight_decay}}, lr, alpha, eps, weight_decay,
+              momentum, centered) {}
+
+RMSprop::RMSprop(std::vector<ParamGroup> groups, double lr, double alpha, double eps, double weight_decay,
+                 double momentum, bool centered)
+    : Optimizer(std::move(groups), lr, weight_decay, "RMSprop"),
       alpha_(alpha),
       eps_(eps),
       weight_decay_(weight_decay),
@@ -25,11 +30,14 @@ RMSprop::RMSprop(std::vector<Variable> params, double lr, double alpha, double e
 }
 
 void RMSprop::step() {
-    const float eta = static_cast<float>(lr()), a = static_cast<float>(alpha_);
+    const float a = static_cast<float>(alpha_);
     const float one_minus_a = static_cast<float>(1.0 - alpha_), eps = static_cast<float>(eps_);
-    const float lambda = static_cast<float>(weight_decay_), mu = static_cast<float>(momentum_);
-    const bool decay = weight_decay_ != 0.0, centered = centered_, use_momentum = momentum_ > 0.0;
+    const float mu = static_cast<float>(momentum_);
+    const bool centered = centered_, use_momentum = momentum_ > 0.0;
     for (const Update& u : begin_step()) {
+        // This parameter's group's learning rate and weight decay.
+        const float eta = static_cast<float>(lr_of(u.index)), lambda = static_cast<float>(weight_decay_of(u.index));
+        const bool decay = weight_decay_of(u.index) != 0.0;
         float* w = u.w;
         const float* g = u.g;
         float* s = buffer(square_slot_, u.index);

@@ -31,11 +31,16 @@ public:
     /// momentum < 0 or weight_decay < 0.
     RMSprop(std::vector<Variable> params, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
             double weight_decay = 0.0, double momentum = 0.0, bool centered = false);
+    /// Parameter groups, each with its own learning rate and weight decay
+    /// (unset: lr and weight_decay here).
+    RMSprop(std::vector<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
+            double weight_decay = 0.0, double momentum = 0.0, bool centered = false);
 
     void step() override;
 
     double alpha() const { return alpha_; }
     double eps() const { return eps_; }
+    /// The default weight decay (group_weight_decay(k) is group k's).
     double weight_decay() const { return weight_decay_; }
     double momentum() const { return momentum_; }
     bool centered() const { return centered_; }

@@ -41,7 +41,12 @@ double CosineAnnealingLR::lr_at(int64_t t, double base) const {
 }
 
 namespace {
-double base_of(Optimizer& opt, const std::unique_ptr<LRSchedule>& then) { return then ? then->base_lr() : opt.lr(); }
+std::vector<double> base_of(Optimizer& opt, const std::unique_ptr<LRSchedule>& then) {
+    if (then) return then->base_lrs();
+    std::vector<double> base;
+    for (std::size_t k = 0; k < opt.num_groups(); ++k) base.push_back(opt.group_lr(k));
+    return base;
+}
 }  // namespace
 
 LinearWarmup::LinearWarmup(Optimizer& opt, int64_t warmup_steps, double start_factor, std::unique_ptr<LRSchedule> then)

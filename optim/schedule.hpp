@@ -4,7 +4,8 @@
 /// (torch.optim.lr_scheduler's closed forms).
 ///
 /// Usage: construct after the optimizer (the current rate becomes the base
-/// rate \f$\eta_0\f$), call step() once per epoch (or per iteration: the caller
+/// rate \f$\eta_0\f$; with parameter groups, each group's rate is its own
+/// \f$\eta_0\f$, as PyTorch's base_lrs), call step() once per epoch (or per iteration: the caller
 /// chooses what a step is) after the optimizer's step(). Like PyTorch, the
 /// constructor already sets the rate for step 0.
 ///
@@ -14,6 +15,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "optim/optimizer.hpp"
 
@@ -28,24 +31,31 @@ public:
 
     /// Advances one step and writes the new learning rate into the optimizer.
     void step();
-    /// The learning rate at the current step.
-    double lr() const { return lr_at(t_, base_lr_); }
+    /// The learning rate of group 0 at the current step.
+    double lr() const { return lr_at(t_, base_lrs_[0]); }
     /// Steps taken so far (PyTorch's last_epoch).
     int64_t last_step() const { return t_; }
-    double base_lr() const { return base_lr_; }
+    /// Group 0's base rate.
+    double base_lr() const { return base_lrs_[0]; }
+    /// Every parameter group's base rate (PyTorch's base_lrs).
+    const std::vector<double>& base_lrs() const { return base_lrs_; }
     /// Closed form: the learning rate after t steps from base rate `base`.
     virtual double lr_at(int64_t t, double base) const = 0;
 
 protected:
-    /// Takes the optimizer's current rate as the base rate.
-    explicit LRSchedule(Optimizer& opt) : opt_(&opt), base_lr_(opt.lr()) {}
-    LRSchedule(Optimizer& opt, double base_lr) : opt_(&opt), base_lr_(base_lr) {}
-    /// Writes lr() into the optimizer (derived constructors call it last).
-    void apply() { opt_->set_lr(lr()); }
+    /// Takes each parameter group's current rate as its base rate.
+    explicit LRSchedule(Optimizer& opt) : opt_(&opt) {
+        for (std::size_t k = 0; k < opt.num_groups(); ++k) base_lrs_.push_back(opt.group_lr(k));
+    }
+    LRSchedule(Optimizer& opt, std::vector<double> base_lrs) : opt_(&opt), base_lrs_(std::move(base_lrs)) {}
+    /// Writes lr_at(t, base_k) into every group k (derived constructors call it last).
+    void apply() {
+        for (std::size_t k = 0; k < base_lrs_.size(); ++k) opt_->set_group_lr(k, lr_at(t_, base_lrs_[k]));
+    }
 
 private:
     Optimizer* opt_;
-    double base_lr_;
+    std::vector<double> base_lrs_;
     int64_t t_ = 0;
 };
 

@@ -9,7 +9,12 @@ namespace iotgrad::optim {
 
 SGD::SGD(std::vector<Variable> params, double lr, double momentum, double dampening, double weight_decay,
          bool nesterov)
-    : Optimizer(std::move(params), lr, "SGD"),
+    : SGD(std::vector<ParamGroup>{ParamGroup{std::move(params), lr, weight_decay}}, lr, momentum, dampening,
+          weight_decay, nesterov) {}
+
+SGD::SGD(std::vector<ParamGroup> groups, double lr, double momentum, double dampening, double weight_decay,
+         bool nesterov)
+    : Optimizer(std::move(groups), lr, weight_decay, "SGD"),
       momentum_(momentum),
       dampening_(dampening),
       weight_decay_(weight_decay),
@@ -25,13 +30,16 @@ SGD::SGD(std::vector<Variable> params, double lr, double momentum, double dampen
 }
 
 void SGD::step() {
-    const float alpha = static_cast<float>(lr()), lambda = static_cast<float>(weight_decay_);
     const float mu = static_cast<float>(momentum_), one_minus_tau = static_cast<float>(1.0 - dampening_);
-    const bool nesterov = nesterov_, decay = weight_decay_ != 0.0;
+    const bool nesterov = nesterov_;
     for (const Update& u : begin_step()) {
+        // This parameter's group's learning rate and weight decay.
+        const double weight_decay = weight_decay_of(u.index);
+        const float alpha = static_cast<float>(lr_of(u.index)), lambda = static_cast<float>(weight_decay);
+        const bool decay = weight_decay != 0.0;
         float* w = u.w;
         const float* g = u.g;
-        if (momentum_ == 0.0 && weight_decay_ == 0.0) {
+        if (momentum_ == 0.0 && weight_decay == 0.0) {
             // Equation (1): w_{t+1} = w_t - alpha * grad L(w_t).
             parallel_for(u.n, 2, [=](int64_t begin, int64_t end) {
                 for (int64_t i = begin; i < end; ++i) w[i] = w[i] - alpha * g[i];

@@ -28,11 +28,16 @@ public:
     /// a non-finite dampening, or nesterov without momentum > 0 and dampening = 0.
     SGD(std::vector<Variable> params, double lr, double momentum = 0.0, double dampening = 0.0,
         double weight_decay = 0.0, bool nesterov = false);
+    /// Parameter groups, each with its own learning rate and weight decay
+    /// (unset: lr and weight_decay here); momentum etc. are shared.
+    SGD(std::vector<ParamGroup> groups, double lr, double momentum = 0.0, double dampening = 0.0,
+        double weight_decay = 0.0, bool nesterov = false);
 
     void step() override;
 
     double momentum() const { return momentum_; }
     double dampening() const { return dampening_; }
+    /// The default weight decay (group_weight_decay(k) is group k's).
     double weight_decay() const { return weight_decay_; }
     bool nesterov() const { return nesterov_; }
 

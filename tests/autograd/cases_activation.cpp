@@ -37,6 +37,10 @@ std::vector<OpCase> activation_cases() {
         {Op::Gelu, "gelu [2,3]", {{2, 3}}, [](V v) { return gelu(v[0]); }, scaled},
         {Op::Gelu, "gelu tails [7]", {{7}}, [](V v) { return gelu(v[0]); }, wide},
         {Op::Gelu, "gelu rank-0", {{}}, [](V v) { return gelu(v[0]); }},
+        {Op::Gelu, "gelu tanh approximation [2,3]", {{2, 3}},
+         [](V v) { return gelu(v[0], GeluApproximate::Tanh); }, scaled},
+        {Op::Gelu, "gelu tanh approximation tails [7]", {{7}},
+         [](V v) { return gelu(v[0], GeluApproximate::Tanh); }, wide},
         {Op::Softplus, "softplus [2,3]", {{2, 3}}, [](V v) { return softplus(v[0]); }, scaled},
         {Op::Softplus, "softplus tails [7]", {{7}}, [](V v) { return softplus(v[0]); }, wide},
     };

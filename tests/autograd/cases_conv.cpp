@@ -1,6 +1,6 @@
 // Gradcheck cases for convolution (equation 4): 1-d and 2-d, with and without
 // bias, stride, padding, dilation, one channel, a kernel as long as the input,
-// a non-square kernel, and batches (which fold into one GEMM) as well as N = 1.
+// a non-square kernel, groups (and depthwise), and batches (which fold into one GEMM) as well as N = 1.
 #include "op_cases.hpp"
 
 namespace iotgrad::testing {
@@ -22,6 +22,14 @@ std::vector<OpCase> conv_cases() {
          [](V v) { return conv2d(v[0], v[1], Variable(), 2, 1, 2); }},
         {Op::Conv2d, "conv2d N=1, non-square kernel [3,2,2,3]", {{1, 2, 4, 5}, {3, 2, 2, 3}, {3}},
          [](V v) { return conv2d(v[0], v[1], v[2]); }},
+        {Op::Conv1d, "conv1d groups 2: [2,4,6] * [6,2,3] + bias, padding 1", {{2, 4, 6}, {6, 2, 3}, {6}},
+         [](V v) { return conv1d(v[0], v[1], v[2], 1, 1, 1, 2); }},
+        {Op::Conv1d, "conv1d depthwise groups 3, stride 2, no bias", {{2, 3, 7}, {3, 1, 3}},
+         [](V v) { return conv1d(v[0], v[1], Variable(), 2, 0, 1, 3); }},
+        {Op::Conv2d, "conv2d groups 2: [1,4,4,4] * [2,2,3,3] + bias, padding 1", {{1, 4, 4, 4}, {2, 2, 3, 3}, {2}},
+         [](V v) { return conv2d(v[0], v[1], v[2], 1, 1, 1, 2); }},
+        {Op::Conv2d, "conv2d depthwise groups 2, multiplier 2, dilation 2", {{2, 2, 5, 5}, {4, 1, 2, 2}, {4}},
+         [](V v) { return conv2d(v[0], v[1], v[2], 1, 0, 2, 2); }},
     };
 }
 

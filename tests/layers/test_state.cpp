@@ -49,7 +49,7 @@ struct SensorNet : nn::Module {
     nn::Conv1d conv;
     nn::LSTM lstm;
     nn::Linear head;
-    explicit SensorNet(Generator& gen) : conv(3, 4, 3, gen, 1, 1), lstm(4, 5, gen), head(5, 2, gen) {
+    explicit SensorNet(Generator& gen) : conv(nn::Conv1dOptions(3, 4, 3).padding(1), gen), lstm(4, 5, gen), head(5, 2, gen) {
         register_module("conv", conv);
         register_module("lstm", lstm);
         register_module("head", head);

@@ -8,6 +8,7 @@
 
 using namespace iotgrad;
 using iotgrad::optim::Adam;
+using iotgrad::optim::AdamOptions;
 using iotgrad::optim::AdamW;
 
 namespace {
@@ -36,7 +37,7 @@ const std::vector<std::vector<float>> kGrads = {{0.5f, -2.0f}, {0.1f, 1.0f}, {-0
 
 TEST_CASE("Adam matches Algorithm 1 over three steps", "[optim][adam]") {
     Variable w = param({1.0f, -0.5f});
-    Adam opt({w}, 0.1, 0.9, 0.999, 1e-8);
+    Adam opt({w}, AdamOptions(0.1).betas(0.9, 0.999).eps(1e-8));
     RefAdam ref[2] = {{0.1, 0.9, 0.999, 1e-8}, {0.1, 0.9, 0.999, 1e-8}};
     double expect[2] = {1.0, -0.5};
     for (const auto& g : kGrads) {
@@ -52,7 +53,7 @@ TEST_CASE("Adam matches Algorithm 1 over three steps", "[optim][adam]") {
 
 TEST_CASE("Adam adds eps after the square root of the bias-corrected v", "[optim][adam]") {
     Variable w = param({1.0f});
-    Adam opt({w}, 0.1, 0.9, 0.999, 0.5);  // a large eps makes its placement visible
+    Adam opt({w}, AdamOptions(0.1).eps(0.5));  // a large eps makes its placement visible
     set_grad(w, {0.5f});
     opt.step();
     // m = 0.1 * 0.5 = 0.05, v = 0.001 * 0.25 = 0.00025, m_hat = 0.05 / 0.1 = 0.5, v_hat = 0.00025 / 0.001 = 0.25
@@ -73,7 +74,7 @@ TEST_CASE("Adam's first step moves each coordinate by lr against the sign of g",
 
 TEST_CASE("Adam weight decay is L2 inside the moments", "[optim][adam]") {
     Variable w = param({2.0f, -1.0f});
-    Adam opt({w}, 0.05, 0.8, 0.99, 1e-6, 0.1);
+    Adam opt({w}, AdamOptions(0.05).betas(0.8, 0.99).eps(1e-6).weight_decay(0.1));
     RefAdam ref[2] = {{0.05, 0.8, 0.99, 1e-6, 0.1}, {0.05, 0.8, 0.99, 1e-6, 0.1}};
     double expect[2] = {2.0, -1.0};
     for (const auto& g : kGrads) {
@@ -90,8 +91,8 @@ TEST_CASE("AdamW = Adam on the raw gradient plus the decoupled term -lr lambda w
     const double lr = 0.05, lambda = 0.1;
     Variable a = param({2.0f, -1.0f}), d = param({2.0f, -1.0f}), l2 = param({2.0f, -1.0f});
     Adam plain({a}, lr);
-    AdamW decoupled({d}, lr, 0.9, 0.999, 1e-8, lambda);
-    Adam coupled({l2}, lr, 0.9, 0.999, 1e-8, lambda);
+    AdamW decoupled({d}, AdamOptions(lr).weight_decay(lambda));
+    Adam coupled({l2}, AdamOptions(lr).weight_decay(lambda));
     for (const auto& g : kGrads) {
         const std::vector<float> a0 = a.value().to_vector(), d0 = d.value().to_vector();
         for (Variable* p : {&a, &d, &l2}) set_grad(*p, g);
@@ -137,8 +138,8 @@ TEST_CASE("Adam on a large parameter (parallel loop) matches the reference every
 TEST_CASE("Adam rejects bad hyper-parameters with a message", "[optim][adam]") {
     Variable w = param({1.0f});
     CHECK_THROWS_WITH(Adam({w}, -1e-3), IOTGRAD_HAS("Adam: learning rate"));
-    CHECK_THROWS_WITH(Adam({w}, 1e-3, 1.0), IOTGRAD_HAS("beta1 must be in [0, 1)"));
-    CHECK_THROWS_WITH(Adam({w}, 1e-3, 0.9, -0.1), IOTGRAD_HAS("beta2"));
-    CHECK_THROWS_WITH(Adam({w}, 1e-3, 0.9, 0.999, -1.0), IOTGRAD_HAS("eps"));
-    CHECK_THROWS_WITH(AdamW({w}, 1e-3, 0.9, 0.999, 1e-8, -0.01), IOTGRAD_HAS("AdamW: weight_decay"));
+    CHECK_THROWS_WITH(Adam({w}, AdamOptions(1e-3).betas(1.0, 0.999)), IOTGRAD_HAS("beta1 must be in [0, 1)"));
+    CHECK_THROWS_WITH(Adam({w}, AdamOptions(1e-3).betas(0.9, -0.1)), IOTGRAD_HAS("beta2"));
+    CHECK_THROWS_WITH(Adam({w}, AdamOptions(1e-3).eps(-1.0)), IOTGRAD_HAS("eps"));
+    CHECK_THROWS_WITH(AdamW({w}, AdamOptions(1e-3).weight_decay(-0.01)), IOTGRAD_HAS("AdamW: weight_decay"));
 }

@@ -43,7 +43,7 @@ TEST_CASE("parameters without a gradient are left untouched", "[optim]") {
 
 TEST_CASE("the parameter list is checked when the optimizer is built", "[optim]") {
     Variable a = param({1});
-    CHECK_THROWS_WITH(SGD({}, 0.1), IOTGRAD_HAS("SGD: got an empty parameter list"));
+    CHECK_THROWS_WITH(SGD(std::vector<Variable>{}, 0.1), IOTGRAD_HAS("SGD: got an empty parameter list"));
     CHECK_THROWS_WITH(SGD({a, a}, 0.1), IOTGRAD_HAS("parameter 1 appears more than once"));
     CHECK_THROWS_WITH(SGD({a, Variable()}, 0.1), IOTGRAD_HAS("parameter 1 is an undefined variable"));
     CHECK_THROWS_WITH(SGD({a * 2.0f}, 0.1), IOTGRAD_HAS("not a leaf"));

@@ -221,8 +221,8 @@ void cnn1d() {
     Generator gen(7);
     // Each Conv1d is equation (4) along time; pooling halves the length; the
     // global average makes the output independent of where in the window the pattern is.
-    nn::Sequential model(nn::Conv1d(9, 16, 5, gen, /*stride=*/1, /*padding=*/2), nn::ReLU(), nn::MaxPool1d(2),
-                         nn::Conv1d(16, 32, 5, gen, 1, 2), nn::ReLU(), nn::MaxPool1d(2), nn::GlobalAvgPool1d(),
+    nn::Sequential model(nn::Conv1d(nn::Conv1dOptions(9, 16, 5).padding(2), gen), nn::ReLU(), nn::MaxPool1d(2),
+                         nn::Conv1d(nn::Conv1dOptions(16, 32, 5).padding(2), gen), nn::ReLU(), nn::MaxPool1d(2), nn::GlobalAvgPool1d(),
                          nn::Linear(32, 3, gen));
     std::cout << nn::summary(model, {1, 9, 64});
     const double seconds = train(model, d, /*epochs=*/8, /*lr=*/0.01);
@@ -258,7 +258,7 @@ void cnn2d() {
     bar_images(600, data_gen, d.x_train, d.y_train);
     bar_images(300, data_gen, d.x_test, d.y_test);
     Generator gen(8);
-    nn::Sequential model(nn::Conv2d(1, 8, 3, gen, 1, 1), nn::ReLU(), nn::MaxPool2d(2), nn::Conv2d(8, 16, 3, gen, 1, 1),
+    nn::Sequential model(nn::Conv2d(nn::Conv2dOptions(1, 8, 3).padding(1), gen), nn::ReLU(), nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(8, 16, 3).padding(1), gen),
                          nn::ReLU(), nn::GlobalAvgPool2d(), nn::Linear(16, 3, gen));
     std::cout << nn::summary(model, {1, 1, 12, 12});
     const double seconds = train(model, d, /*epochs=*/6, /*lr=*/0.01);
