@@ -37,6 +37,14 @@ void require_scores(const Tensor& scores, const Tensor& targets, const char* who
                          shape_str(scores.shape()) + " and " + shape_str(targets.shape()));
 }
 
+/// Integer labels as the 1-d tensor the checks above read (negative ones are
+/// reported by labels() with their position).
+Tensor label_tensor(const std::vector<int64_t>& y) {
+    Tensor t = Tensor::empty({static_cast<int64_t>(y.size())});
+    for (std::size_t i = 0; i < y.size(); ++i) t.data()[i] = static_cast<float>(y[i]);
+    return t;
+}
+
 }  // namespace
 
 std::vector<int64_t> labels(const Tensor& t) {
@@ -74,6 +82,14 @@ double accuracy(const std::vector<int64_t>& y_true, const std::vector<int64_t>& 
 double accuracy(const Tensor& scores, const Tensor& targets) {
     require_scores(scores, targets, "accuracy");
     return accuracy(labels(targets), predictions(scores));
+}
+
+double accuracy(const Tensor& scores, const std::vector<int64_t>& targets) {
+    return accuracy(scores, label_tensor(targets));
+}
+
+double top_k_accuracy(const Tensor& scores, const std::vector<int64_t>& targets, int64_t k) {
+    return top_k_accuracy(scores, label_tensor(targets), k);
 }
 
 double top_k_accuracy(const Tensor& scores, const Tensor& targets, int64_t k) {

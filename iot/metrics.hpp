@@ -31,6 +31,9 @@ double accuracy(const Tensor& scores, const Tensor& targets);
 /// Fraction of rows whose true class is among the k highest scores. Ties are
 /// ranked like argmax (the lower class index first), so k = 1 equals accuracy().
 double top_k_accuracy(const Tensor& scores, const Tensor& targets, int64_t k);
+/// The same two with integer class labels [N].
+double accuracy(const Tensor& scores, const std::vector<int64_t>& targets);
+double top_k_accuracy(const Tensor& scores, const std::vector<int64_t>& targets, int64_t k);
 
 /// Counts of (true class, predicted class): row = true, column = predicted
 /// (scikit-learn's convention).

@@ -10,7 +10,7 @@ using namespace iotgrad::nn;
 using namespace iotgrad::optim;
 using namespace iotgrad::iot;
 
-TEST_CASE("one cross_entropy under every using-directive, with float or integer labels", "[layers][api]") {
+TEST_CASE("one cross_entropy under every using-directive, with float or integer labels", "[iot][api]") {
     const Tensor z = Tensor::from({2, 3}, {1, 2, 3, 3, 1, 0});
     const std::vector<int64_t> labels = {2, 0};
     const Variable a = cross_entropy(Variable(z), labels);                       // no ambiguity
@@ -20,14 +20,14 @@ TEST_CASE("one cross_entropy under every using-directive, with float or integer 
     CHECK(criterion(Variable(z), Tensor::from({2}, {2, 0})).item() == a.item());
 }
 
-TEST_CASE("backward is callable on a const Variable", "[layers][api]") {
+TEST_CASE("backward is callable on a const Variable", "[iot][api]") {
     const Variable w(Tensor::scalar(3.0f), true);
     const Variable loss = w * w;
     loss.backward();
     CHECK(w.grad().item() == 6.0f);
 }
 
-TEST_CASE("a const module gives read-only access to its parts", "[layers][api]") {
+TEST_CASE("a const module gives read-only access to its parts", "[iot][api]") {
     Generator gen(1);
     const Sequential model(Linear(3, 4, gen), BatchNorm1d(4), ReLU());
     const Module& first = model[0];
@@ -38,4 +38,12 @@ TEST_CASE("a const module gives read-only access to its parts", "[layers][api]")
     REQUIRE(buffers.size() == 3);
     CHECK(buffers[0].first == "1.running_mean");
     CHECK(model.num_parameters() == 3 * 4 + 4 + 4 + 4);
+}
+
+TEST_CASE("metrics take integer class labels too", "[iot][api]") {
+    const Tensor scores = Tensor::from({3, 2}, {0.9f, 0.1f, 0.2f, 0.8f, 0.6f, 0.4f});
+    CHECK(iot::accuracy(scores, std::vector<int64_t>{0, 1, 1}) == Approx(2.0 / 3.0));
+    CHECK(iot::accuracy(scores, std::vector<int64_t>{0, 1, 1}) == iot::accuracy(scores, Tensor::from({3}, {0, 1, 1})));
+    CHECK(iot::top_k_accuracy(scores, std::vector<int64_t>{0, 1, 1}, 2) == 1.0);
+    CHECK_THROWS_AS(iot::accuracy(scores, std::vector<int64_t>{0, -1, 1}), std::invalid_argument);
 }
