@@ -51,6 +51,8 @@ public:
     std::vector<std::pair<std::string, Variable>> named_parameters() const;
     /// Buffers (non-trained state such as running statistics) with dotted names.
     std::vector<std::pair<std::string, Tensor*>> named_buffers();
+    /// True for this module's own buffer `name` registered with integer = true.
+    bool is_integer_buffer(const std::string& name) const;
     /// Direct submodules with their names.
     std::vector<std::pair<std::string, Module*>> children() const;
     /// Total number of parameter elements.
@@ -72,7 +74,9 @@ protected:
     /// Registers a member Variable as a parameter (turns on requires_grad).
     void register_parameter(const std::string& name, Variable& member);
     /// Registers a member Tensor as a buffer (saved in checkpoints, not trained).
-    void register_buffer(const std::string& name, Tensor& member);
+    /// With integer = true its values are whole numbers that PyTorch keeps as
+    /// int64 (BatchNorm's num_batches_tracked): save_safetensors writes it as I64.
+    void register_buffer(const std::string& name, Tensor& member, bool integer = false);
     /// Registers a member module as a submodule.
     void register_module(const std::string& name, Module& member);
     /// Adds a submodule owned by this module (used by containers like Sequential).
@@ -92,6 +96,7 @@ private:
     };
     std::vector<std::pair<std::string, std::ptrdiff_t>> params_;
     std::vector<std::pair<std::string, std::ptrdiff_t>> buffers_;
+    std::vector<std::string> integer_buffers_;  // own buffers saved as int64
     std::vector<Child> children_;
     bool training_ = true;
 };
