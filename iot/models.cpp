@@ -74,7 +74,7 @@ struct TransformerNet : nn::Module {
     TransformerNet(const ModelSpec& s, Generator& gen)
         : proj(s.channels, 32, gen),
           pos(s.window, 32, gen, /*batch_first=*/true),
-          encoder(2, 32, 4, 64, gen, /*dropout=*/0.0f, nn::Activation::Relu, /*batch_first=*/true),
+          encoder(nn::TransformerEncoderLayerOptions(32, 4).dim_feedforward(64).dropout(0.0f).batch_first(true), 2, gen),
           fc(32, s.outputs, gen) {
         register_module("proj", proj);
         register_module("pos", pos);

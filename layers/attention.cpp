@@ -10,10 +10,56 @@
 
 namespace iotgrad::nn {
 
+// ---- masks ----------------------------------------------------------------------------------
+
+namespace {
+
+/// The mask as an additive one (Boolean: 1 -> -inf, 0 -> 0), its values checked.
+Tensor to_additive(const Tensor& mask, MaskKind kind, const std::string& who) {
+    const Tensor c = mask.contiguous();
+    Tensor out = Tensor::empty(c.shape());
+    const float* p = c.data();
+    float* o = out.data();
+    for (int64_t i = 0; i < c.numel(); ++i) {
+        const float m = p[i];
+        if (kind == MaskKind::Boolean) {
+            if (m != 0.0f && m != 1.0f)
+                throw std::invalid_argument(who + " is a boolean mask (1 = masked out, 0 = kept) but holds " +
+                                            std::to_string(m) +
+                                            "; for a float mask added to the scores, set its kind to MaskKind::Additive");
+            o[i] = m == 1.0f ? -INFINITY : 0.0f;
+        } else {
+            if (std::isnan(m) || m == INFINITY)
+                throw std::invalid_argument(who + " is an additive mask but holds " + std::to_string(m) +
+                                            "; its entries must be finite or -inf");
+            o[i] = m;
+        }
+    }
+    return out;
+}
+
+/// The first row (flat index over everything but the last dim) of a
+/// contiguous [..., L, S] additive mask whose every entry is -inf, or -1.
+int64_t first_fully_masked_row(const Tensor& full) {
+    const int64_t S = full.size(-1), rows = S > 0 ? full.numel() / S : 0;
+    const float* p = full.data();
+    for (int64_t r = 0; r < rows; ++r) {
+        bool all = true;
+        for (int64_t j = 0; j < S && all; ++j) all = p[r * S + j] == -INFINITY;
+        if (all) return r;
+    }
+    return -1;
+}
+
+const char* const kFullyMaskedHint =
+    "; PyTorch would return NaN for this row, iotgrad refuses it: unmask at least one key per query";
+
+}  // namespace
+
 // ---- the equation -----------------------------------------------------------------------
 
 AttentionOutput scaled_dot_product_attention(const Variable& q, const Variable& k, const Variable& v,
-                                             const Tensor& mask, float dropout_p, Generator* gen) {
+                                             const Tensor& mask, float dropout_p, Generator* gen, MaskKind mask_kind) {
     if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2 || q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2))
         throw ShapeError("scaled_dot_product_attention: q " + shape_str(q.shape()) + ", k " + shape_str(k.shape()) +
                          " and v " + shape_str(v.shape()) + " must be [..., L, d_k], [..., S, d_k], [..., S, d_v]");
@@ -23,7 +69,26 @@ AttentionOutput scaled_dot_product_attention(const Variable& q, const Variable& 
     // unit-variance q and k, so the softmax does not saturate as d_k grows.
     const float scale = 1.0f / std::sqrt(static_cast<float>(q.size(-1)));
     Variable scores = matmul(q, transpose(k, -2, -1)) * scale;  // [..., L, S]
-    if (mask.defined()) scores = where(mask, Variable(Tensor::scalar(kMaskedScore)), scores);
+    if (mask.defined()) {
+        // + M: 0 keeps a score, -inf sends its weight e^{-inf} to exactly 0.
+        const Tensor m = to_additive(mask, mask_kind, "scaled_dot_product_attention: the mask");
+        const Tensor full = tensor::add(Tensor::zeros(scores.shape()), m);  // broadcast to [..., L, S]
+        const int64_t row = first_fully_masked_row(full);
+        if (row >= 0) {
+            const int64_t L = scores.size(-2);
+            Shape lead(scores.shape().begin(), scores.shape().end() - 2);
+            std::vector<int64_t> at(lead.size());
+            for (int64_t i = static_cast<int64_t>(lead.size()) - 1, rest = row / L; i >= 0; --i) {
+                at[static_cast<size_t>(i)] = rest % lead[static_cast<size_t>(i)];
+                rest /= lead[static_cast<size_t>(i)];
+            }
+            throw std::invalid_argument("scaled_dot_product_attention: every key is masked for query " +
+                                        std::to_string(row % L) +
+                                        (lead.empty() ? std::string() : " at leading index " + shape_str(at)) +
+                                        kFullyMaskedHint);
+        }
+        scores = scores + Variable(m);
+    }
     Variable weights = softmax(scores, -1);
     if (dropout_p > 0.0f) {
         const float keep = 1.0f - dropout_p;
@@ -43,15 +108,16 @@ Tensor causal_mask(int64_t L, int64_t S) {
 
 // ---- multi-head attention -------------------------------------------------------------------
 
-MultiheadAttention::MultiheadAttention(int64_t embed_dim, int64_t num_heads, Generator& gen, float dropout, bool bias,
-                                       bool batch_first)
-    : out_proj(embed_dim > 0 ? embed_dim : 1, embed_dim > 0 ? embed_dim : 1, gen, bias),
-      embed_dim_(embed_dim),
-      num_heads_(num_heads),
-      head_dim_(num_heads > 0 ? embed_dim / num_heads : 0),
-      dropout_(dropout),
-      batch_first_(batch_first),
+MultiheadAttention::MultiheadAttention(const MultiheadAttentionOptions& o, Generator& gen)
+    : out_proj(o.embed_dim() > 0 ? o.embed_dim() : 1, o.embed_dim() > 0 ? o.embed_dim() : 1, gen, o.bias()),
+      embed_dim_(o.embed_dim()),
+      num_heads_(o.num_heads()),
+      head_dim_(o.num_heads() > 0 ? o.embed_dim() / o.num_heads() : 0),
+      dropout_(o.dropout()),
+      batch_first_(o.batch_first()),
       gen_(gen.split()) {
+    const int64_t embed_dim = o.embed_dim(), num_heads = o.num_heads();
+    const float dropout = o.dropout();
     if (embed_dim <= 0 || num_heads <= 0 || embed_dim % num_heads != 0)
         throw std::invalid_argument("MultiheadAttention: embed_dim (" + std::to_string(embed_dim) +
                                     ") must be a positive multiple of num_heads (" + std::to_string(num_heads) + ")");
@@ -61,7 +127,7 @@ MultiheadAttention::MultiheadAttention(int64_t embed_dim, int64_t num_heads, Gen
     init::xavier_uniform(w, gen);
     in_proj_weight = Variable(w);
     register_parameter("in_proj_weight", in_proj_weight);
-    if (bias) {
+    if (o.bias()) {
         in_proj_bias = Variable(Tensor::zeros({3 * embed_dim}));
         register_parameter("in_proj_bias", in_proj_bias);
         init::zeros(out_proj.bias.value());
@@ -89,29 +155,36 @@ Variable MultiheadAttention::project(const Variable& x, int64_t start) const {
 }
 
 Tensor MultiheadAttention::combined_mask(const AttentionMask& mask, int64_t N, int64_t L, int64_t S) const {
-    Tensor m;  // nonzero = masked, broadcastable to [N, h, L, S]
-    auto add = [&m](const Tensor& part) {
-        const Tensor b = tensor::ne(part, Tensor::scalar(0.0f));
-        m = m.defined() ? tensor::maximum(m, b) : b;
-    };
+    Tensor m;  // additive, broadcastable to [N, h, L, S]
+    auto add = [&m](const Tensor& part) { m = m.defined() ? tensor::add(m, part) : part; };
     if (mask.key_padding.defined()) {
         if (mask.key_padding.shape() != Shape{N, S})
             throw ShapeError("MultiheadAttention: key_padding_mask must be [N, S] = " + shape_str({N, S}) + ", got " +
                              shape_str(mask.key_padding.shape()));
-        add(mask.key_padding.reshape({N, 1, 1, S}));
+        add(to_additive(mask.key_padding, mask.key_padding_kind, "MultiheadAttention: key_padding_mask")
+                .reshape({N, 1, 1, S}));
     }
     if (mask.attn.defined()) {
         const Shape& s = mask.attn.shape();
+        const Tensor a = to_additive(mask.attn, mask.attn_kind, "MultiheadAttention: attn_mask");
         if (s == Shape{L, S})
-            add(mask.attn);
+            add(a);
         else if (s == Shape{N * num_heads_, L, S})
-            add(mask.attn.reshape({N, num_heads_, L, S}));
+            add(a.reshape({N, num_heads_, L, S}));
         else
             throw ShapeError("MultiheadAttention: attn_mask must be [L, S] = " + shape_str({L, S}) +
                              " or [N*num_heads, L, S] = " + shape_str({N * num_heads_, L, S}) + ", got " +
                              shape_str(s));
     }
-    if (mask.causal) add(causal_mask(L, S));
+    if (mask.causal) add(to_additive(causal_mask(L, S), MaskKind::Boolean, "causal_mask"));
+    if (m.defined()) {
+        const Tensor full = tensor::add(Tensor::zeros({N, num_heads_, L, S}), m);
+        const int64_t row = first_fully_masked_row(full);
+        if (row >= 0)
+            throw std::invalid_argument("MultiheadAttention: every key is masked for query " + std::to_string(row % L) +
+                                        " of sample " + std::to_string(row / (L * num_heads_)) + " (head " +
+                                        std::to_string(row / L % num_heads_) + ")" + kFullyMaskedHint);
+    }
     return m;
 }
 
@@ -144,7 +217,7 @@ AttentionOutput MultiheadAttention::forward(const Variable& query, const Variabl
         return {batch_first_ ? out : transpose(out, 0, 1), Variable()};
     }
     AttentionOutput heads =
-        scaled_dot_product_attention(q, k, v, m, dropping ? dropout_ : 0.0f, &gen_);
+        scaled_dot_product_attention(q, k, v, m, dropping ? dropout_ : 0.0f, &gen_, MaskKind::Additive);
     // Concat(head_1..head_h): [N, h, L, d] -> [N, L, h, d] -> [N, L, E], then W^O.
     Variable out = out_proj(reshape(permute(heads.output, {0, 2, 1, 3}), {N, L, E}));
     return {batch_first_ ? out : transpose(out, 0, 1), need_weights ? mean(heads.weights, {1}) : Variable()};

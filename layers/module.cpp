@@ -12,6 +12,7 @@ namespace iotgrad::nn {
 Module::Module(Module&& other) noexcept
     : params_(std::move(other.params_)),
       buffers_(std::move(other.buffers_)),
+      integer_buffers_(std::move(other.integer_buffers_)),
       children_(std::move(other.children_)),
       training_(other.training_) {}
 
@@ -43,8 +44,15 @@ void Module::register_parameter(const std::string& name, Variable& member) {
     params_.emplace_back(name, off);
 }
 
-void Module::register_buffer(const std::string& name, Tensor& member) {
+void Module::register_buffer(const std::string& name, Tensor& member, bool integer) {
     buffers_.emplace_back(name, offset_of(&member, "register_buffer", name));
+    if (integer) integer_buffers_.push_back(name);
+}
+
+bool Module::is_integer_buffer(const std::string& name) const {
+    for (const std::string& b : integer_buffers_)
+        if (b == name) return true;
+    return false;
 }
 
 void Module::register_module(const std::string& name, Module& member) {

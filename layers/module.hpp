@@ -53,6 +53,8 @@ public:
     std::vector<std::pair<std::string, Tensor*>> named_buffers();
     /// The same, read-only.
     std::vector<std::pair<std::string, const Tensor*>> named_buffers() const;
+    /// True for this module's own buffer `name` registered with integer = true.
+    bool is_integer_buffer(const std::string& name) const;
     /// Direct submodules with their names.
     std::vector<std::pair<std::string, Module*>> children();
     /// The same, read-only.
@@ -76,7 +78,9 @@ protected:
     /// Registers a member Variable as a parameter (turns on requires_grad).
     void register_parameter(const std::string& name, Variable& member);
     /// Registers a member Tensor as a buffer (saved in checkpoints, not trained).
-    void register_buffer(const std::string& name, Tensor& member);
+    /// With integer = true its values are whole numbers that PyTorch keeps as
+    /// int64 (BatchNorm's num_batches_tracked): save_safetensors writes it as I64.
+    void register_buffer(const std::string& name, Tensor& member, bool integer = false);
     /// Registers a member module as a submodule.
     void register_module(const std::string& name, Module& member);
     /// Adds a submodule owned by this module (used by containers like Sequential).
@@ -98,6 +102,7 @@ private:
     };
     std::vector<std::pair<std::string, std::ptrdiff_t>> params_;
     std::vector<std::pair<std::string, std::ptrdiff_t>> buffers_;
+    std::vector<std::string> integer_buffers_;  // own buffers saved as int64
     std::vector<Child> children_;
     bool training_ = true;
 };

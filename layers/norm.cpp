@@ -27,7 +27,7 @@ BatchNorm1d::BatchNorm1d(int64_t features, float eps_, float momentum_)
     register_parameter("bias", bias);
     register_buffer("running_mean", running_mean);
     register_buffer("running_var", running_var);
-    register_buffer("num_batches_tracked", num_batches_tracked);
+    register_buffer("num_batches_tracked", num_batches_tracked, /*integer=*/true);  // int64 in PyTorch
 }
 
 Variable BatchNorm1d::forward(const Variable& x) {

@@ -31,7 +31,7 @@ public:
     Variable bias;              ///< \f$\beta\f$ [C], initialized to 0
     Tensor running_mean;        ///< [C], starts at 0
     Tensor running_var;         ///< [C], starts at 1
-    Tensor num_batches_tracked; ///< rank 0: training steps seen
+    Tensor num_batches_tracked; ///< rank 0: training steps seen (saved as int64, as PyTorch)
 
     const int64_t num_features;
     const float eps, momentum;

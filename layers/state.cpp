@@ -13,7 +13,8 @@ namespace {
 /// own parameters, own buffers, then each child's (recursively). Module lists
 /// its own entries before its children's, so the own ones are the first
 /// (total - children's) of each list.
-void collect(Module& m, const std::string& prefix, std::vector<std::pair<std::string, Tensor*>>& out) {
+void collect(Module& m, const std::string& prefix, std::vector<std::pair<std::string, Tensor*>>& out,
+             std::set<std::string>* integer_keys = nullptr) {
     const auto params = m.named_parameters();
     const auto buffers = m.named_buffers();
     const auto kids = m.children();
@@ -26,9 +27,12 @@ void collect(Module& m, const std::string& prefix, std::vector<std::pair<std::st
         Variable v = params[i].second;  // shares the parameter's state: value() is the parameter's own tensor
         out.emplace_back(prefix + params[i].first, &v.value());
     }
-    for (std::size_t i = 0; i + child_buffers < buffers.size(); ++i)
-        if (buffers[i].second->defined()) out.emplace_back(prefix + buffers[i].first, buffers[i].second);
-    for (const auto& [name, child] : kids) collect(*child, prefix + name + ".", out);
+    for (std::size_t i = 0; i + child_buffers < buffers.size(); ++i) {
+        if (!buffers[i].second->defined()) continue;
+        out.emplace_back(prefix + buffers[i].first, buffers[i].second);
+        if (integer_keys && m.is_integer_buffer(buffers[i].first)) integer_keys->insert(prefix + buffers[i].first);
+    }
+    for (const auto& [name, child] : kids) collect(*child, prefix + name + ".", out, integer_keys);
 }
 
 std::vector<std::pair<std::string, Tensor*>> targets(const Module& m) {
@@ -112,6 +116,11 @@ void save_safetensors(const Module& m, const std::string& path) {
     tensor::Safetensors file;
     file.tensors = state_dict(m);
     file.metadata = {{"format", "pt"}};
+    // Integer buffers as PyTorch stores them (int64), everything else float32.
+    std::vector<std::pair<std::string, Tensor*>> all;
+    std::set<std::string> integer_keys;
+    collect(const_cast<Module&>(m), "", all, &integer_keys);
+    for (const std::string& key : integer_keys) file.dtypes[key] = tensor::Dtype::I64;
     tensor::write_safetensors(path, file);
 }
 

@@ -55,10 +55,14 @@ std::vector<std::string> state_dict_problems(const Module& m, const NamedTensors
 /// result; a shape mismatch still throws (as in PyTorch).
 LoadResult load_state_dict(Module& m, const NamedTensors& state, bool strict = true);
 
-/// Writes state_dict(m) as a safetensors file (F32, PyTorch key names, with
-/// metadata `{"format": "pt"}`, which some loaders check for).
+/// Writes state_dict(m) as a safetensors file with PyTorch's key names and
+/// dtypes: F32, except integer buffers (registered with integer = true, e.g.
+/// BatchNorm1d's num_batches_tracked), which are I64 as in PyTorch's
+/// state_dict; with metadata `{"format": "pt"}`, which some loaders check for.
 void save_safetensors(const Module& m, const std::string& path);
-/// Reads a safetensors file and load_state_dict's it into m. Throws
+/// Reads a safetensors file and load_state_dict's it into m; tensors of any
+/// dtype the reader accepts (F16, BF16, F64, integers...) load as float32.
+/// Throws
 /// tensor::SafetensorsError for a bad file, StateDictError for one that does
 /// not fit m (in both cases m is unchanged).
 LoadResult load_safetensors(Module& m, const std::string& path, bool strict = true);

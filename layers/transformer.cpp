@@ -7,19 +7,18 @@
 
 namespace iotgrad::nn {
 
-TransformerEncoderLayer::TransformerEncoderLayer(int64_t d_model, int64_t nhead, int64_t dim_feedforward,
-                                                 Generator& gen, float p, Activation activation, bool batch_first,
-                                                 bool norm_first, float layer_norm_eps)
-    : self_attn(d_model, nhead, gen, p, true, batch_first),
-      linear1(d_model, dim_feedforward, gen),
-      dropout(p, gen),
-      linear2(dim_feedforward, d_model, gen),
-      norm1({d_model}, layer_norm_eps),
-      norm2({d_model}, layer_norm_eps),
-      dropout1(p, gen),
-      dropout2(p, gen),
-      activation_(activation),
-      norm_first_(norm_first) {
+TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOptions& o, Generator& gen)
+    : self_attn(MultiheadAttentionOptions(o.d_model(), o.nhead()).dropout(o.dropout()).batch_first(o.batch_first()),
+                gen),
+      linear1(o.d_model(), o.dim_feedforward(), gen),
+      dropout(o.dropout(), gen),
+      linear2(o.dim_feedforward(), o.d_model(), gen),
+      norm1({o.d_model()}, o.layer_norm_eps()),
+      norm2({o.d_model()}, o.layer_norm_eps()),
+      dropout1(o.dropout(), gen),
+      dropout2(o.dropout(), gen),
+      activation_(o.activation()),
+      norm_first_(o.norm_first()) {
     // PyTorch's registration order, so named_parameters() lists the same keys in the same order.
     register_module("self_attn", self_attn);
     register_module("linear1", linear1);
@@ -64,14 +63,11 @@ Variable TransformerEncoderLayer::forward(const Variable& src, const AttentionMa
 
 // ---- the stack ---------------------------------------------------------------------------
 
-TransformerEncoder::TransformerEncoder(int64_t num_layers, int64_t d_model, int64_t nhead, int64_t dim_feedforward,
-                                       Generator& gen, float dropout, Activation activation, bool batch_first,
-                                       bool norm_first) {
+TransformerEncoder::TransformerEncoder(const TransformerEncoderLayerOptions& layer, int64_t num_layers,
+                                       Generator& gen) {
     if (num_layers < 1)
         throw std::invalid_argument("TransformerEncoder: num_layers must be >= 1, got " + std::to_string(num_layers));
-    for (int64_t i = 0; i < num_layers; ++i)
-        layers.emplace_back(TransformerEncoderLayer(d_model, nhead, dim_feedforward, gen, dropout, activation,
-                                                    batch_first, norm_first));
+    for (int64_t i = 0; i < num_layers; ++i) layers.emplace_back(TransformerEncoderLayer(layer, gen));
     register_module("layers", layers);
 }
 

@@ -1,6 +1,8 @@
 #include "tensor/safetensors.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <set>
@@ -15,6 +17,142 @@ constexpr std::size_t kPrefixBytes = 8;  // the u64 header length
 // Floats are written and read through their 32-bit pattern with shifts, so the
 // file is little-endian on any host (IEEE 754 floats assumed, as everywhere today).
 static_assert(std::numeric_limits<float>::is_iec559 && sizeof(float) == 4, "safetensors: needs IEEE 754 float32");
+
+constexpr Dtype kAllDtypes[] = {Dtype::F64, Dtype::F32, Dtype::F16, Dtype::BF16, Dtype::I64,
+                                Dtype::I32, Dtype::I16, Dtype::I8,  Dtype::U8,   Dtype::BOOL};
+
+bool dtype_from_name(const std::string& name, Dtype& out) {
+    for (const Dtype d : kAllDtypes)
+        if (name == dtype_name(d)) {
+            out = d;
+            return true;
+        }
+    return false;
+}
+
+uint32_t float_bits(float x) {
+    uint32_t bits;
+    std::memcpy(&bits, &x, 4);
+    return bits;
+}
+
+float bits_float(uint32_t bits) {
+    float x;
+    std::memcpy(&x, &bits, 4);
+    return x;
+}
+
+/// The n-byte little-endian unsigned integer at p.
+uint64_t load_le(const uint8_t* p, std::size_t n) {
+    uint64_t v = 0;
+    for (std::size_t k = 0; k < n; ++k) v |= static_cast<uint64_t>(p[k]) << (8 * k);
+    return v;
+}
+
+void store_le(std::vector<uint8_t>& out, uint64_t v, std::size_t n) {
+    for (std::size_t k = 0; k < n; ++k) out.push_back(static_cast<uint8_t>(v >> (8 * k)));
+}
+
+/// The smallest and largest value of an integer dtype.
+void int_range(Dtype d, int64_t& lo, int64_t& hi) {
+    switch (d) {
+        case Dtype::I64: lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max(); break;
+        case Dtype::I32: lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max(); break;
+        case Dtype::I16: lo = std::numeric_limits<int16_t>::min(), hi = std::numeric_limits<int16_t>::max(); break;
+        case Dtype::I8: lo = std::numeric_limits<int8_t>::min(), hi = std::numeric_limits<int8_t>::max(); break;
+        case Dtype::U8: lo = 0, hi = 255; break;
+        default: lo = 0, hi = 1; break;  // BOOL
+    }
+}
+
+/// An integer as float32 when float32 holds it exactly: every |v| <= 2^24
+/// does; a bigger one only if it is a multiple of the float spacing there.
+bool int_to_float_exact(int64_t v, float& out) {
+    out = static_cast<float>(v);
+    // 2^63 is the first float beyond int64's range: converting it back is undefined.
+    if (out >= 9.2233720368547758e18f) return false;
+    return static_cast<int64_t>(out) == v;
+}
+
+/// A number as text, shortest round-trip form ("1e+39", "16777216").
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+/// Converts element i (at p) of a tensor in dtype d to float32; a value
+/// float32 cannot hold as the format means it is refused.
+float element_to_float(Dtype d, const uint8_t* p, const std::string& source, const std::string& name, int64_t i) {
+    auto refuse = [&](const std::string& what) {
+        throw SafetensorsError(source + ": tensor \"" + name + "\" (" + dtype_name(d) + ") element " +
+                               std::to_string(i) + " " + what);
+    };
+    switch (d) {
+        case Dtype::F32: return bits_float(static_cast<uint32_t>(load_le(p, 4)));
+        case Dtype::F16: return half_to_float(static_cast<uint16_t>(load_le(p, 2)));
+        case Dtype::BF16: return bfloat16_to_float(static_cast<uint16_t>(load_le(p, 2)));
+        case Dtype::F64: {
+            const uint64_t bits = load_le(p, 8);
+            double v;
+            std::memcpy(&v, &bits, 8);
+            const float f = static_cast<float>(v);
+            if (std::isfinite(v) && !std::isfinite(f))
+                refuse("is " + num(v) + ", beyond float32's range (it would become infinity)");
+            return f;
+        }
+        case Dtype::BOOL:
+            if (p[0] > 1) refuse("is the byte " + std::to_string(p[0]) + ", not 0 (false) or 1 (true)");
+            return p[0];
+        default: {  // the integers: sign-extend from their width
+            const std::size_t n = dtype_size(d);
+            uint64_t u = load_le(p, n);
+            if (d != Dtype::U8 && n < 8 && (u >> (8 * n - 1)) != 0) u |= ~uint64_t{0} << (8 * n);
+            const auto v = static_cast<int64_t>(u);
+            float f = 0.0f;
+            if (!int_to_float_exact(v, f))
+                refuse("is " + std::to_string(v) + ", which float32 cannot hold exactly (it would become " +
+                       num(f) + "; float32 holds every integer only up to 2^24)");
+            return f;
+        }
+    }
+}
+
+/// Appends x in dtype d; a value d cannot hold is refused (a float only rounds).
+void append_element(std::vector<uint8_t>& out, Dtype d, float x, const std::string& name) {
+    auto refuse = [&](const std::string& what) {
+        throw std::invalid_argument("encode_safetensors: tensor '" + name + "' cannot be written as " +
+                                    dtype_name(d) + ": its value " + num(x) + " " + what);
+    };
+    switch (d) {
+        case Dtype::F32: store_le(out, float_bits(x), 4); return;
+        case Dtype::F64: {
+            const double v = x;
+            uint64_t bits;
+            std::memcpy(&bits, &v, 8);
+            store_le(out, bits, 8);
+            return;
+        }
+        case Dtype::F16:
+        case Dtype::BF16: {
+            const uint16_t h = d == Dtype::F16 ? float_to_half(x) : float_to_bfloat16(x);
+            const float back = d == Dtype::F16 ? half_to_float(h) : bfloat16_to_float(h);
+            if (std::isfinite(x) && !std::isfinite(back)) refuse("is beyond its range");
+            store_le(out, h, 2);
+            return;
+        }
+        default: {
+            int64_t lo = 0, hi = 0;
+            int_range(d, lo, hi);
+            // hi + 1.0 is exact in double for every width (2^63 for I64), so "< hi + 1" is "<= hi".
+            const double v = x;
+            if (!(v == std::floor(v) && v >= static_cast<double>(lo) && v < static_cast<double>(hi) + 1.0))
+                refuse("is not a whole number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            store_le(out, static_cast<uint64_t>(static_cast<int64_t>(x)), dtype_size(d));
+            return;
+        }
+    }
+}
 
 // ---- writing: a tiny JSON writer for exactly the header's shape ------------------
 
@@ -55,10 +193,12 @@ std::string header_json(const Safetensors& f) {
     for (const auto& [name, t] : f.tensors) {
         if (!first) out += ',';
         first = false;
+        const auto it = f.dtypes.find(name);
+        const Dtype dtype = it == f.dtypes.end() ? Dtype::F32 : it->second;
         json_string(out, name);
-        out += ":{\"dtype\":\"F32\",\"shape\":[";
+        out += std::string(":{\"dtype\":\"") + dtype_name(dtype) + "\",\"shape\":[";
         for (int64_t d = 0; d < t.dim(); ++d) out += (d ? "," : "") + std::to_string(t.size(d));
-        const uint64_t end = offset + static_cast<uint64_t>(t.numel()) * 4;
+        const uint64_t end = offset + static_cast<uint64_t>(t.numel()) * dtype_size(dtype);
         out += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(end) + "]}";
         offset = end;
     }
@@ -72,6 +212,7 @@ std::string header_json(const Safetensors& f) {
 /// One tensor as the header describes it, before its data is touched.
 struct TensorInfo {
     std::string name;
+    Dtype dtype = Dtype::F32;
     Shape shape;
     uint64_t begin = 0, end = 0;
 };
@@ -306,8 +447,9 @@ private:
             ws();
             if (key == "dtype" && !has_dtype) {
                 const std::string dtype = string("the dtype of " + who);
-                if (dtype != "F32")
-                    fail(who + " has dtype " + dtype + "; iotgrad reads only F32 (float32) tensors");
+                if (!dtype_from_name(dtype, info.dtype))
+                    fail(who + " has dtype " + dtype +
+                         ", which iotgrad does not read (it reads F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
                 has_dtype = true;
             } else if (key == "shape" && !has_shape) {
                 const std::vector<uint64_t> dims = int_array("the shape of " + who);
@@ -347,7 +489,7 @@ private:
 };
 
 /// The byte ranges must tile [0, data_size) exactly, and each must hold
-/// numel x 4 bytes: then no tensor reads outside the file or shares bytes.
+/// numel x dtype_size bytes: then no tensor reads outside the file or shares bytes.
 void check_layout(std::vector<TensorInfo>& ts, uint64_t data_size, const std::string& source) {
     auto bad = [&](const std::string& msg) { throw SafetensorsError(source + ": " + msg); };
     for (const TensorInfo& t : ts) {
@@ -355,7 +497,7 @@ void check_layout(std::vector<TensorInfo>& ts, uint64_t data_size, const std::st
         if (t.end < t.begin) bad("tensor \"" + t.name + "\" has data_offsets " + range + " that end before they begin");
         // Byte count with overflow checks; the non-zero sizes' product must fit
         // in int64 even when a zero size makes the tensor empty (its strides must).
-        uint64_t bytes = 4, span = 1;
+        uint64_t bytes = dtype_size(t.dtype), span = 1;
         constexpr auto kMaxSpan = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
         for (int64_t d : t.shape) {
             const auto u = static_cast<uint64_t>(d);
@@ -387,6 +529,78 @@ void check_layout(std::vector<TensorInfo>& ts, uint64_t data_size, const std::st
 
 }  // namespace
 
+const char* dtype_name(Dtype d) {
+    switch (d) {
+        case Dtype::F64: return "F64";
+        case Dtype::F32: return "F32";
+        case Dtype::F16: return "F16";
+        case Dtype::BF16: return "BF16";
+        case Dtype::I64: return "I64";
+        case Dtype::I32: return "I32";
+        case Dtype::I16: return "I16";
+        case Dtype::I8: return "I8";
+        case Dtype::U8: return "U8";
+        case Dtype::BOOL: return "BOOL";
+    }
+    return "?";
+}
+
+std::size_t dtype_size(Dtype d) {
+    switch (d) {
+        case Dtype::F64:
+        case Dtype::I64: return 8;
+        case Dtype::F32:
+        case Dtype::I32: return 4;
+        case Dtype::F16:
+        case Dtype::BF16:
+        case Dtype::I16: return 2;
+        default: return 1;  // I8, U8, BOOL
+    }
+}
+
+float half_to_float(uint16_t h) {
+    const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+    const uint32_t exponent = (h >> 10) & 0x1Fu, mantissa = h & 0x3FFu;
+    if (exponent == 0) {  // zero or subnormal: m * 2^-24, exact in float32
+        const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+        return sign ? -magnitude : magnitude;
+    }
+    if (exponent == 31) return bits_float(sign | 0x7F800000u | (mantissa << 13));  // inf, or NaN with its payload
+    return bits_float(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
+}
+
+float bfloat16_to_float(uint16_t b) { return bits_float(static_cast<uint32_t>(b) << 16); }
+
+uint16_t float_to_half(float x) {
+    const uint32_t bits = float_bits(x);
+    const auto sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
+    const uint32_t exponent = (bits >> 23) & 0xFFu;
+    uint32_t mantissa = bits & 0x7FFFFFu;
+    if (exponent == 0xFF) return static_cast<uint16_t>(sign | 0x7C00u | (mantissa ? 0x200u : 0u));  // inf, NaN
+    const int e = static_cast<int>(exponent) - 127 + 15;  // the half's biased exponent
+    if (e >= 31) return static_cast<uint16_t>(sign | 0x7C00u);  // |x| >= 2^16: infinity
+    // Keep the top bits, then round to nearest, ties to even; a carry may move
+    // into the exponent (and up to infinity), which is the right encoding.
+    auto round_shift = [](uint32_t m, int shift) {
+        uint32_t h = m >> shift;
+        const uint32_t rest = m & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rest > half || (rest == half && (h & 1u))) ++h;
+        return h;
+    };
+    if (e <= 0) {  // a half subnormal m * 2^-24 (or zero)
+        if (e < -10) return sign;  // below 2^-25: rounds to zero
+        return static_cast<uint16_t>(sign | round_shift(mantissa | 0x800000u, 14 - e));
+    }
+    return static_cast<uint16_t>(sign | round_shift((static_cast<uint32_t>(e) << 23) | mantissa, 13));
+}
+
+uint16_t float_to_bfloat16(float x) {
+    uint32_t bits = float_bits(x);
+    if (std::isnan(x)) return static_cast<uint16_t>((bits >> 16) | 0x40u);  // stays a (quiet) NaN
+    bits += 0x7FFFu + ((bits >> 16) & 1u);                                 // round to nearest, ties to even
+    return static_cast<uint16_t>(bits >> 16);
+}
+
 const Tensor* Safetensors::find(const std::string& name) const {
     for (const auto& kv : tensors)
         if (kv.first == name) return &kv.second;
@@ -401,19 +615,21 @@ std::vector<uint8_t> encode_safetensors(const Safetensors& f) {
         if (!names.insert(name).second)
             throw std::invalid_argument("encode_safetensors: tensor name '" + name + "' appears more than once");
     }
+    for (const auto& kv : f.dtypes)
+        if (!names.count(kv.first))
+            throw std::invalid_argument("encode_safetensors: a dtype is given for '" + kv.first +
+                                        "', which is not one of the tensors");
     const std::string header = header_json(f);
     std::vector<uint8_t> out;
     const uint64_t n = header.size();
     for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(n >> (8 * i)));
     out.insert(out.end(), header.begin(), header.end());
     for (const auto& [name, t] : f.tensors) {
+        const auto it = f.dtypes.find(name);
+        const Dtype dtype = it == f.dtypes.end() ? Dtype::F32 : it->second;
         const Tensor c = t.contiguous();
         const float* p = c.data();
-        for (int64_t i = 0; i < c.numel(); ++i) {
-            uint32_t bits;
-            std::memcpy(&bits, &p[i], 4);
-            for (int k = 0; k < 4; ++k) out.push_back(static_cast<uint8_t>(bits >> (8 * k)));
-        }
+        for (int64_t i = 0; i < c.numel(); ++i) append_element(out, dtype, p[i], name);
     }
     return out;
 }
@@ -443,12 +659,11 @@ Safetensors decode_safetensors(const std::vector<uint8_t>& b, const std::string&
         Tensor t = Tensor::empty(info.shape);
         float* dst = t.data();
         const uint8_t* src = b.data() + data_start + info.begin;
-        for (int64_t i = 0; i < t.numel(); ++i) {
-            uint32_t bits = 0;
-            for (int k = 0; k < 4; ++k) bits |= static_cast<uint32_t>(src[4 * i + k]) << (8 * k);
-            std::memcpy(&dst[i], &bits, 4);
-        }
+        const std::size_t size = dtype_size(info.dtype);
+        for (int64_t i = 0; i < t.numel(); ++i)
+            dst[i] = element_to_float(info.dtype, src + size * static_cast<std::size_t>(i), source, info.name, i);
         out.tensors.emplace_back(info.name, std::move(t));
+        out.dtypes[info.name] = info.dtype;
     }
     return out;
 }

@@ -60,7 +60,7 @@ TEST_CASE("MultiheadAttention parameters have PyTorch's names, shapes and init",
     for (float v : mha.in_proj_weight.value().to_vector()) largest = std::max(largest, std::fabs(v));
     CHECK(largest <= bound);
     CHECK(largest > 0.8f * bound);
-    CHECK(nn::MultiheadAttention(8, 2, gen, 0.0f, /*bias*/ false).named_parameters().size() == 2);
+    CHECK(nn::MultiheadAttention(nn::MultiheadAttentionOptions(8, 2).bias(false), gen).named_parameters().size() == 2);
     CHECK_THROWS_WITH(nn::MultiheadAttention(8, 3, gen), IOTGRAD_HAS("multiple of num_heads"));
 }
 
@@ -97,7 +97,7 @@ TEST_CASE("a causal mask makes position 0 attend only to itself", "[layers][atte
     for (int64_t i = 0; i < 4; ++i) CHECK(r.output.value().at({0, i}) == Approx(x.value().at({0, i})));
 
     // Through the module: changing the future leaves the past's outputs unchanged.
-    nn::MultiheadAttention mha(4, 2, gen, 0.0f, true, /*batch_first*/ true);
+    nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(4, 2).batch_first(true), gen);
     nn::AttentionMask causal;
     causal.causal = true;
     Tensor xs = Tensor::randn({2, 3, 4}, gen);
@@ -116,7 +116,7 @@ TEST_CASE("a causal mask makes position 0 attend only to itself", "[layers][atte
 
 TEST_CASE("key_padding_mask ignores padded keys exactly", "[layers][attention]") {
     Generator gen(3);
-    nn::MultiheadAttention mha(4, 2, gen, 0.0f, true, /*batch_first*/ true);
+    nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(4, 2).batch_first(true), gen);
     const Tensor q = Tensor::randn({2, 3, 4}, gen), kv = Tensor::randn({2, 5, 4}, gen);
     nn::AttentionMask pad;
     pad.key_padding = Tensor::from({2, 5}, {0, 0, 0, 0, 0, 0, 0, 0, 1, 1});  // sample 1: last two keys are padding
@@ -135,15 +135,16 @@ TEST_CASE("key_padding_mask ignores padded keys exactly", "[layers][attention]")
             CHECK(r.output.value().at({1, l, i}) == Approx(cut.output.value().at({0, l, i})).margin(1e-6));
 }
 
-TEST_CASE("a fully masked row attends uniformly instead of producing NaN", "[layers][attention]") {
+TEST_CASE("a fully masked row is refused instead of producing NaN", "[layers][attention]") {
     const Variable q(Tensor::from({2, 2}, {1, 0, 0, 1}));
     const Variable k(Tensor::from({2, 2}, {3, 0, 0, -3}));
     const Variable v(Tensor::from({2, 1}, {2, 6}));
-    const auto r = nn::scaled_dot_product_attention(q, k, v, Tensor::from({2, 2}, {1, 1, 0, 0}));
-    CHECK(r.weights.value().at({0, 0}) == Approx(0.5));
-    CHECK(r.weights.value().at({0, 1}) == Approx(0.5));
-    CHECK(r.output.value().at({0, 0}) == Approx(4.0));  // the mean of v
-    CHECK(std::isfinite(r.output.value().at({1, 0})));
+    CHECK_THROWS_WITH(nn::scaled_dot_product_attention(q, k, v, Tensor::from({2, 2}, {1, 1, 0, 0})),
+                      IOTGRAD_HAS("every key is masked for query 0; PyTorch would return NaN"));
+    // One key left is enough: query 0 then sees only key 1.
+    const auto r = nn::scaled_dot_product_attention(q, k, v, Tensor::from({2, 2}, {1, 0, 0, 0}));
+    CHECK(r.weights.value().at({0, 1}) == 1.0f);
+    CHECK(r.output.value().at({0, 0}) == 6.0f);
 }
 
 TEST_CASE("multi-head attention with identity projections is per-head attention by hand", "[layers][attention]") {
@@ -198,7 +199,7 @@ TEST_CASE("MultiheadAttention gradients pass gradcheck (inputs, masks, parameter
 
 TEST_CASE("batch_first attention equals the transposed time-major run", "[layers][attention]") {
     Generator gen(6);
-    nn::MultiheadAttention a(6, 3, gen), b(6, 3, gen, 0.0f, true, true);
+    nn::MultiheadAttention a(6, 3, gen), b(nn::MultiheadAttentionOptions(6, 3).batch_first(true), gen);
     auto pa = a.parameters(), pb = b.parameters();
     for (size_t i = 0; i < pa.size(); ++i) pb[i].value().copy_(pa[i].value());
     const Tensor x = Tensor::randn({4, 2, 6}, gen);  // [L, N, E]
@@ -215,7 +216,7 @@ TEST_CASE("batch_first attention equals the transposed time-major run", "[layers
 
 TEST_CASE("attention dropout drops weights in training only", "[layers][attention]") {
     Generator gen(7);
-    nn::MultiheadAttention mha(4, 1, gen, /*dropout*/ 0.5f, true, true);
+    nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(4, 1).dropout(0.5f).batch_first(true), gen);
     const Variable x(Tensor::randn({1, 6, 4}, gen));
     const auto train = mha.forward(x, x, x);
     int zeros = 0;

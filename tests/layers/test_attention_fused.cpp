@@ -12,7 +12,7 @@ using namespace iotgrad;
 
 TEST_CASE("fused multi-head attention equals the plain path, values and gradients", "[layers][attention][fused]") {
     Generator gen(21);
-    nn::MultiheadAttention mha(8, 2, gen, 0.0f, true, /*batch_first*/ true);
+    nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(8, 2).batch_first(true), gen);
     const Tensor x = Tensor::randn({3, 5, 8}, gen), up = Tensor::randn({3, 5, 8}, gen);
     auto run = [&](bool need_weights) {
         mha.zero_grad();

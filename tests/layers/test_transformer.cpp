@@ -35,7 +35,7 @@ struct TransformerNet : nn::Module {
     explicit TransformerNet(Generator& gen)
         : proj(9, 32, gen),
           pos(128, 32, gen, /*batch_first*/ true),
-          encoder(2, 32, 4, 64, gen, 0.0f, nn::Activation::Relu, /*batch_first*/ true),
+          encoder(nn::TransformerEncoderLayerOptions(32, 4).dim_feedforward(64).dropout(0.0f).batch_first(true), 2, gen),
           fc(32, 6, gen) {
         register_module("proj", proj);
         register_module("pos", pos);
@@ -48,7 +48,8 @@ struct TransformerNet : nn::Module {
 
 TEST_CASE("TransformerEncoderLayer has PyTorch's parameter names, shapes and count", "[layers][transformer]") {
     Generator gen(1);
-    nn::TransformerEncoderLayer layer(32, 4, 64, gen, 0.0f, nn::Activation::Relu, true);
+    nn::TransformerEncoderLayer layer(
+        nn::TransformerEncoderLayerOptions(32, 4).dim_feedforward(64).dropout(0.0f).batch_first(true), gen);
     const std::vector<std::pair<std::string, Shape>> expected = {
         {"self_attn.in_proj_weight", {96, 32}},
         {"self_attn.in_proj_bias", {96}},
@@ -88,7 +89,8 @@ TEST_CASE("encoder layer residuals: post-norm and pre-norm worked by hand", "[la
     Generator gen(3);
     const Tensor x = Tensor::randn({3, 2, 4}, gen);
     for (bool norm_first : {false, true}) {
-        nn::TransformerEncoderLayer layer(4, 2, 8, gen, 0.0f, nn::Activation::Relu, false, norm_first);
+        nn::TransformerEncoderLayer layer(
+            nn::TransformerEncoderLayerOptions(4, 2).dim_feedforward(8).dropout(0.0f).norm_first(norm_first), gen);
         // Silence both branches: attention and feed-forward now output exactly 0.
         layer.self_attn.out_proj.weight.value().fill_(0.0f);
         layer.linear2.weight.value().fill_(0.0f);
@@ -110,7 +112,13 @@ TEST_CASE("encoder layer equals its equations composed from its submodules", "[l
     const Variable x(Tensor::randn({2, 3, 4}, gen));
     for (bool norm_first : {false, true}) {
         for (auto act : {nn::Activation::Relu, nn::Activation::Gelu}) {
-            nn::TransformerEncoderLayer l(4, 2, 6, gen, 0.0f, act, /*batch_first*/ true, norm_first);
+            nn::TransformerEncoderLayer l(nn::TransformerEncoderLayerOptions(4, 2)
+                                              .dim_feedforward(6)
+                                              .dropout(0.0f)
+                                              .activation(act)
+                                              .batch_first(true)
+                                              .norm_first(norm_first),
+                                          gen);
             auto ff = [&](const Variable& h) {
                 const Variable a = l.linear1(h);
                 return l.linear2(act == nn::Activation::Relu ? relu(a) : gelu(a));
@@ -131,8 +139,12 @@ TEST_CASE("encoder layer equals its equations composed from its submodules", "[l
 TEST_CASE("encoder layer gradients pass gradcheck (post-norm, pre-norm, gelu)", "[layers][transformer]") {
     Generator gen(5);
     for (bool norm_first : {false, true}) {
-        nn::TransformerEncoderLayer layer(4, 2, 6, gen, 0.0f, norm_first ? nn::Activation::Gelu : nn::Activation::Relu,
-                                          false, norm_first);
+        nn::TransformerEncoderLayer layer(nn::TransformerEncoderLayerOptions(4, 2)
+                                              .dim_feedforward(6)
+                                              .dropout(0.0f)
+                                              .activation(norm_first ? nn::Activation::Gelu : nn::Activation::Relu)
+                                              .norm_first(norm_first),
+                                          gen);
         Variable x(Tensor::randn({3, 2, 4}, gen), true);
         std::vector<Variable> inputs{x};
         for (const Variable& p : layer.parameters()) inputs.push_back(p);
@@ -147,7 +159,7 @@ TEST_CASE("encoder layer gradients pass gradcheck (post-norm, pre-norm, gelu)", 
 
 TEST_CASE("encoder dropout is active in training and off in evaluation", "[layers][transformer]") {
     Generator gen(6);
-    nn::TransformerEncoder enc(2, 8, 2, 16, gen, /*dropout*/ 0.3f);
+    nn::TransformerEncoder enc(nn::TransformerEncoderLayerOptions(8, 2).dim_feedforward(16).dropout(0.3f), 2, gen);
     CHECK(enc.named_parameters().size() == 24);
     const Variable x(Tensor::randn({5, 2, 8}, gen));
     const Tensor a = enc(x).value(), b = enc(x).value();

@@ -1,4 +1,6 @@
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -168,11 +170,120 @@ TEST_CASE("safetensors survives every single bit flip without reading out of bou
     CHECK_THROWS_WITH(tensor::decode_safetensors(bad), IOTGRAD_HAS("must be a JSON object starting with '{'"));
 }
 
-TEST_CASE("safetensors refuses dtypes other than F32, naming them", "[tensor][safetensors]") {
-    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", {0, 0, 0, 0}),
-                      IOTGRAD_HAS("tensor \"w\" has dtype F16; iotgrad reads only F32"));
-    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", std::vector<uint8_t>(8)),
-                      IOTGRAD_HAS("has dtype I64"));
+TEST_CASE("safetensors refuses unknown dtypes and wrong byte lengths, naming the tensor", "[tensor][safetensors]") {
+    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]}})", {0, 0}),
+                      IOTGRAD_HAS("tensor \"w\" has dtype F8_E4M3, which iotgrad does not read"));
+    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}})", std::vector<uint8_t>(8)),
+                      IOTGRAD_HAS("tensor \"w\" of shape [2] needs 4 bytes but its data_offsets [0, 8) span 8"));
+    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}})", std::vector<uint8_t>(12)),
+                      IOTGRAD_HAS("(the file is truncated)"));
+    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}})", {1, 2}),
+                      IOTGRAD_HAS("tensor \"w\" (BOOL) element 1 is the byte 2, not 0 (false) or 1 (true)"));
+    // 2^24 + 1 (I32 bytes 01 00 00 01) is the first integer float32 would round.
+    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"I32","shape":[1],"data_offsets":[0,4]}})", {1, 0, 0, 1}),
+                      IOTGRAD_HAS("tensor \"w\" (I32) element 0 is 16777217, which float32 cannot hold exactly"));
+    CHECK(decode(R"({"w":{"dtype":"I32","shape":[1],"data_offsets":[0,4]}})", {2, 0, 0, 1}).find("w")->item() ==
+          16777218.0f);  // a multiple of float32's spacing 2 there: exact
+    // The most negative I64 is -2^63, a power of two: exact. -2^63 + 1 is not.
+    CHECK(decode(R"({"w":{"dtype":"I64","shape":[],"data_offsets":[0,8]}})", {0, 0, 0, 0, 0, 0, 0, 0x80})
+              .find("w")->item() == -9223372036854775808.0f);
+    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"I64","shape":[],"data_offsets":[0,8]}})", {1, 0, 0, 0, 0, 0, 0, 0x80}),
+                      IOTGRAD_HAS("is -9223372036854775807, which float32 cannot hold exactly"));
+    CHECK_THROWS_WITH(decode(R"({"w":{"dtype":"I64","shape":[],"data_offsets":[0,8]}})",
+                             {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}),
+                      IOTGRAD_HAS("is 9223372036854775807, which float32 cannot hold exactly"));
+}
+
+TEST_CASE("half and bfloat16 convert exactly; float rounds to them to nearest even", "[tensor][safetensors]") {
+    // Known values.
+    CHECK(tensor::half_to_float(0x3C00) == 1.0f);
+    CHECK(tensor::half_to_float(0xC000) == -2.0f);
+    CHECK(tensor::half_to_float(0x7BFF) == 65504.0f);
+    CHECK(tensor::half_to_float(0x0001) == std::ldexp(1.0f, -24));
+    CHECK(tensor::half_to_float(0x03FF) == std::ldexp(1023.0f, -24));
+    CHECK(tensor::half_to_float(0x0400) == std::ldexp(1.0f, -14));
+    CHECK(std::signbit(tensor::half_to_float(0x8000)));
+    CHECK(std::isinf(tensor::half_to_float(0xFC00)));
+    CHECK(std::isnan(tensor::half_to_float(0x7E00)));
+    CHECK(tensor::bfloat16_to_float(0x3F80) == 1.0f);
+    CHECK(tensor::bfloat16_to_float(0x0001) == std::ldexp(1.0f, -133));
+    CHECK(tensor::bfloat16_to_float(0x7F7F) == 3.3895313892515355e38f);
+    // Every half and bfloat16 pattern survives float32 and back (NaN stays NaN).
+    for (uint32_t h = 0; h < 65536; ++h) {
+        const auto b = static_cast<uint16_t>(h);
+        const float f = tensor::half_to_float(b), g = tensor::bfloat16_to_float(b);
+        if (std::isnan(f)) {
+            CHECK(std::isnan(tensor::half_to_float(tensor::float_to_half(f))));
+        } else if (tensor::float_to_half(f) != b) {
+            FAIL("half " << h << " -> " << f << " -> " << tensor::float_to_half(f));
+        }
+        if (std::isnan(g)) {
+            CHECK(std::isnan(tensor::bfloat16_to_float(tensor::float_to_bfloat16(g))));
+        } else if (tensor::float_to_bfloat16(g) != b) {
+            FAIL("bfloat16 " << h << " -> " << g << " -> " << tensor::float_to_bfloat16(g));
+        }
+    }
+    // Rounding: ties go to the even mantissa; beyond 65504 + half a step is infinity; below 2^-25 is zero.
+    CHECK(tensor::float_to_half(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);                    // tie -> even (down)
+    CHECK(tensor::float_to_half(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3C02);                // tie -> even (up)
+    CHECK(tensor::float_to_half(65519.0f) == 0x7BFF);
+    CHECK(tensor::float_to_half(65520.0f) == 0x7C00);
+    CHECK(tensor::float_to_half(std::ldexp(1.0f, -25)) == 0x0000);                           // tie -> even (zero)
+    CHECK(tensor::float_to_half(std::ldexp(1.5f, -25)) == 0x0001);
+    CHECK(tensor::float_to_half(std::ldexp(1023.5f, -24)) == 0x0400);                        // carries into the normals
+    CHECK(tensor::float_to_bfloat16(1.0f + std::ldexp(1.0f, -8)) == 0x3F80);                 // tie -> even
+    CHECK(tensor::float_to_bfloat16(1.0f + 3 * std::ldexp(1.0f, -8)) == 0x3F82);
+}
+
+TEST_CASE("safetensors writes each tensor in its requested dtype and reads it back", "[tensor][safetensors]") {
+    Safetensors f;
+    const std::vector<std::pair<std::string, tensor::Dtype>> cases = {
+        {"f64", tensor::Dtype::F64}, {"f32", tensor::Dtype::F32}, {"f16", tensor::Dtype::F16},
+        {"bf16", tensor::Dtype::BF16}, {"i64", tensor::Dtype::I64}, {"i32", tensor::Dtype::I32},
+        {"i16", tensor::Dtype::I16},  {"i8", tensor::Dtype::I8},   {"u8", tensor::Dtype::U8},
+        {"bool", tensor::Dtype::BOOL}};
+    const std::vector<std::vector<float>> values = {
+        {0.1f, -3e38f}, {0.1f, -0.0f}, {-1.5f, 65504.0f}, {1.0f, -2.0f}, {16777216.0f, -9223372036854775808.0f},
+        {-2147483648.0f, 7.0f}, {-32768.0f, 32767.0f}, {-128.0f, 127.0f}, {0.0f, 255.0f}, {1.0f, 0.0f}};
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        f.tensors.emplace_back(cases[i].first, Tensor::from({2}, values[i]));
+        f.dtypes[cases[i].first] = cases[i].second;
+    }
+    f.tensors.emplace_back("default", Tensor::scalar(2.5f));  // not in dtypes: F32
+    const std::vector<uint8_t> bytes = tensor::encode_safetensors(f);
+    const std::string header(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(header_len(bytes)));
+    CHECK(header.find(R"("i64":{"dtype":"I64","shape":[2],"data_offsets":[)") != std::string::npos);
+    CHECK(header.find(R"("bool":{"dtype":"BOOL","shape":[2],"data_offsets":[)") != std::string::npos);
+    CHECK(header.find(R"("default":{"dtype":"F32","shape":[],"data_offsets":[)") != std::string::npos);
+    const Safetensors back = tensor::decode_safetensors(bytes);
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        INFO(cases[i].first);
+        CHECK(back.dtypes.at(cases[i].first) == cases[i].second);
+        CHECK(back.find(cases[i].first)->to_vector() == values[i]);
+    }
+    CHECK(back.dtypes.at("default") == tensor::Dtype::F32);
+    CHECK(tensor::encode_safetensors(back) == bytes);  // read then written: the same bytes
+}
+
+TEST_CASE("safetensors refuses to write a value its dtype cannot hold, naming the tensor", "[tensor][safetensors]") {
+    auto one = [](float v, tensor::Dtype d) {
+        Safetensors f;
+        f.tensors.emplace_back("t", Tensor::from({1}, {v}));
+        f.dtypes["t"] = d;
+        return tensor::encode_safetensors(f);
+    };
+    CHECK_THROWS_WITH(one(1.5f, tensor::Dtype::I64), IOTGRAD_HAS("tensor 't' cannot be written as I64: its value 1.5"));
+    CHECK_THROWS_WITH(one(256.0f, tensor::Dtype::U8), IOTGRAD_HAS("is not a whole number in [0, 255]"));
+    CHECK_THROWS_WITH(one(-1.0f, tensor::Dtype::U8), IOTGRAD_HAS("[0, 255]"));
+    CHECK_THROWS_WITH(one(2.0f, tensor::Dtype::BOOL), IOTGRAD_HAS("[0, 1]"));
+    CHECK_THROWS_WITH(one(9223372036854775808.0f, tensor::Dtype::I64), IOTGRAD_HAS("not a whole number in"));
+    CHECK_THROWS_WITH(one(std::nanf(""), tensor::Dtype::I32), IOTGRAD_HAS("cannot be written as I32"));
+    CHECK_THROWS_WITH(one(70000.0f, tensor::Dtype::F16), IOTGRAD_HAS("is beyond its range"));
+    CHECK(one(std::numeric_limits<float>::infinity(), tensor::Dtype::F16).size() > 8);  // inf stays inf
+    Safetensors g;
+    g.tensors.emplace_back("a", Tensor::zeros({1}));
+    g.dtypes["b"] = tensor::Dtype::I64;
+    CHECK_THROWS_WITH(tensor::encode_safetensors(g), IOTGRAD_HAS("a dtype is given for 'b', which is not one of the tensors"));
 }
 
 TEST_CASE("safetensors refuses overlapping, gapped or mis-sized offsets", "[tensor][safetensors]") {

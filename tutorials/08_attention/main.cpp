@@ -152,8 +152,11 @@ struct SensorTransformer : nn::Module {
     explicit SensorTransformer(Generator& gen)
         : embed(9 * kPatch, kModel, gen),
           position(kModel, /*max_len=*/kTokens, /*batch_first=*/true),
-          encoder(kModel, /*nhead=*/4, /*dim_feedforward=*/64, gen, /*dropout=*/0.0f, nn::Activation::Relu,
-                  /*batch_first=*/true),
+          encoder(nn::TransformerEncoderLayerOptions(kModel, /*nhead=*/4)
+                      .dim_feedforward(64)
+                      .dropout(0.0f)
+                      .batch_first(true),
+                  gen),
           head(kModel, 3, gen) {
         register_module("embed", embed);
         register_module("position", position);
