@@ -73,7 +73,7 @@ struct TransformerNet : nn::Module {
     nn::Linear fc;
     TransformerNet(const ModelSpec& s, Generator& gen)
         : proj(s.channels, 32, gen),
-          pos(s.window, 32, gen, /*batch_first=*/true),
+          pos(nn::PositionalEncodingOptions(32, s.window).batch_first(true), gen),
           encoder(nn::TransformerEncoderLayerOptions(32, 4).dim_feedforward(64).dropout(0.0f).batch_first(true), 2, gen),
           fc(32, s.outputs, gen) {
         register_module("proj", proj);

@@ -109,7 +109,7 @@ Tensor causal_mask(int64_t L, int64_t S) {
 // ---- multi-head attention -------------------------------------------------------------------
 
 MultiheadAttention::MultiheadAttention(const MultiheadAttentionOptions& o, Generator& gen)
-    : out_proj(o.embed_dim() > 0 ? o.embed_dim() : 1, o.embed_dim() > 0 ? o.embed_dim() : 1, gen, o.bias()),
+    : out_proj(LinearOptions(o.embed_dim() > 0 ? o.embed_dim() : 1, o.embed_dim() > 0 ? o.embed_dim() : 1).bias(o.bias()), gen),
       embed_dim_(o.embed_dim()),
       num_heads_(o.num_heads()),
       head_dim_(o.num_heads() > 0 ? o.embed_dim() / o.num_heads() : 0),

@@ -5,8 +5,13 @@
 
 namespace iotgrad::nn {
 
-Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool has_bias)
-    : in_(in_features), out_(out_features) {
+Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen)
+    : Linear(LinearOptions(in_features, out_features), gen) {}
+
+Linear::Linear(const LinearOptions& options, Generator& gen)
+    : in_(options.in_features()), out_(options.out_features()) {
+    const int64_t in_features = in_, out_features = out_;
+    const bool has_bias = options.bias();
     if (in_features < 1 || out_features < 1)
         throw std::invalid_argument("Linear: in_features and out_features must be >= 1, got " +
                                     std::to_string(in_features) + " and " + std::to_string(out_features));

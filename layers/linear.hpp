@@ -6,8 +6,18 @@
 #include <string>
 
 #include "layers/module.hpp"
+#include "layers/options.hpp"
 
 namespace iotgrad::nn {
+
+/// Options of Linear: `LinearOptions(9, 32).bias(false)`.
+struct LinearOptions {
+    LinearOptions(int64_t in_features, int64_t out_features) : in_features_(in_features), out_features_(out_features) {}
+    IOTGRAD_OPTION(int64_t, in_features);
+    IOTGRAD_OPTION(int64_t, out_features);
+    /// Whether to learn an additive bias b.
+    IOTGRAD_OPTION(bool, bias) = true;
+};
 
 /// \f$ y = x W^\top + b \f$ for x of shape [..., in_features]: the same
 /// arguments, weight layout [out, in], parameter names ("weight", "bias") and
@@ -15,7 +25,8 @@ namespace iotgrad::nn {
 /// unchanged. Default init: \f$ W, b \sim U(-1/\sqrt{\mathrm{in}}, 1/\sqrt{\mathrm{in}}) \f$.
 class Linear : public Module {
 public:
-    Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias = true);
+    Linear(int64_t in_features, int64_t out_features, Generator& gen);
+    Linear(const LinearOptions& options, Generator& gen);
     Linear(Linear&&) = default;
 
     Variable forward(const Variable& x) override;

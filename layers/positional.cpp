@@ -34,8 +34,12 @@ Variable rows_for(const Variable& table, int64_t T, bool batch_first) {
 }
 }  // namespace
 
-SinusoidalPositionalEncoding::SinusoidalPositionalEncoding(int64_t d_model, int64_t max_len, bool batch_first)
-    : d_model_(d_model), max_len_(max_len), batch_first_(batch_first) {
+SinusoidalPositionalEncoding::SinusoidalPositionalEncoding(int64_t d_model, int64_t max_len)
+    : SinusoidalPositionalEncoding(PositionalEncodingOptions(d_model, max_len)) {}
+
+SinusoidalPositionalEncoding::SinusoidalPositionalEncoding(const PositionalEncodingOptions& options)
+    : d_model_(options.d_model()), max_len_(options.max_len()), batch_first_(options.batch_first()) {
+    const int64_t d_model = d_model_, max_len = max_len_;
     check_sizes("SinusoidalPositionalEncoding", max_len, d_model);
     pe = Tensor::zeros({max_len, d_model});
     float* p = pe.data();
@@ -60,8 +64,12 @@ std::string SinusoidalPositionalEncoding::extra_repr() const {
            (batch_first_ ? ", batch_first=true" : "");
 }
 
-LearnedPositionalEncoding::LearnedPositionalEncoding(int64_t max_len, int64_t d_model, Generator& gen, bool batch_first)
-    : max_len_(max_len), d_model_(d_model), batch_first_(batch_first) {
+LearnedPositionalEncoding::LearnedPositionalEncoding(int64_t max_len, int64_t d_model, Generator& gen)
+    : LearnedPositionalEncoding(PositionalEncodingOptions(d_model, max_len), gen) {}
+
+LearnedPositionalEncoding::LearnedPositionalEncoding(const PositionalEncodingOptions& options, Generator& gen)
+    : max_len_(options.max_len()), d_model_(options.d_model()), batch_first_(options.batch_first()) {
+    const int64_t d_model = d_model_, max_len = max_len_;
     check_sizes("LearnedPositionalEncoding", max_len, d_model);
     weight = Variable(Tensor::randn({max_len, d_model}, gen, 0.0f, 0.02f));
     register_parameter("weight", weight);

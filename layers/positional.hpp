@@ -7,6 +7,7 @@
 #include <string>
 
 #include "layers/module.hpp"
+#include "layers/options.hpp"
 #include "tensor/random.hpp"
 
 namespace iotgrad::nn {
@@ -19,9 +20,21 @@ namespace iotgrad::nn {
 /// forward(x) returns \f$ x + PE_{0..T-1} \f$ for x [T, N, d_model] ([N, T, d_model]
 /// with batch_first). The table is a buffer "pe" [max_len, d_model] (saved with
 /// the model, not trained). An odd d_model drops the last cosine column.
+/// Options of both positional encodings:
+/// `PositionalEncodingOptions(32, /*max_len=*/64).batch_first(true)`.
+struct PositionalEncodingOptions {
+    explicit PositionalEncodingOptions(int64_t d_model, int64_t max_len = 5000) : d_model_(d_model), max_len_(max_len) {}
+    IOTGRAD_OPTION(int64_t, d_model);
+    /// The longest sequence the table covers.
+    IOTGRAD_OPTION(int64_t, max_len);
+    /// Input [N, T, d_model] instead of [T, N, d_model].
+    IOTGRAD_OPTION(bool, batch_first) = false;
+};
+
 class SinusoidalPositionalEncoding : public Module {
 public:
-    explicit SinusoidalPositionalEncoding(int64_t d_model, int64_t max_len = 5000, bool batch_first = false);
+    explicit SinusoidalPositionalEncoding(int64_t d_model, int64_t max_len = 5000);
+    explicit SinusoidalPositionalEncoding(const PositionalEncodingOptions& options);
     SinusoidalPositionalEncoding(SinusoidalPositionalEncoding&&) = default;
 
     Variable forward(const Variable& x) override;
@@ -40,7 +53,8 @@ private:
 /// parameter "weight" [max_len, d_model] starts at \f$ \mathcal N(0, 0.02^2) \f$.
 class LearnedPositionalEncoding : public Module {
 public:
-    LearnedPositionalEncoding(int64_t max_len, int64_t d_model, Generator& gen, bool batch_first = false);
+    LearnedPositionalEncoding(int64_t max_len, int64_t d_model, Generator& gen);
+    LearnedPositionalEncoding(const PositionalEncodingOptions& options, Generator& gen);
     LearnedPositionalEncoding(LearnedPositionalEncoding&&) = default;
 
     Variable forward(const Variable& x) override;

@@ -47,3 +47,18 @@ TEST_CASE("metrics take integer class labels too", "[iot][api]") {
     CHECK(iot::top_k_accuracy(scores, std::vector<int64_t>{0, 1, 1}, 2) == 1.0);
     CHECK_THROWS_AS(iot::accuracy(scores, std::vector<int64_t>{0, -1, 1}), std::invalid_argument);
 }
+
+TEST_CASE("Linear without bias through LinearOptions: y = x W^T, one parameter", "[iot][api]") {
+    Generator gen(5);
+    Linear fc(LinearOptions(3, 2).bias(false), gen);
+    REQUIRE(fc.named_parameters().size() == 1);
+    CHECK(!fc.bias.defined());
+    const Tensor x = Tensor::from({1, 3}, {1, 2, 3});
+    const Tensor w = fc.weight.value();
+    const Tensor y = fc(Variable(x)).value();
+    for (int64_t o = 0; o < 2; ++o)
+        CHECK(y.at({0, o}) == Approx(w.at({o, 0}) + 2 * w.at({o, 1}) + 3 * w.at({o, 2})));
+    // The short constructor is LinearOptions' defaults: the same draws.
+    Generator g1(9), g2(9);
+    CHECK(Linear(3, 2, g1).weight.value().at({1, 2}) == Linear(LinearOptions(3, 2), g2).weight.value().at({1, 2}));
+}

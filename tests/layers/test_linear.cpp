@@ -46,7 +46,7 @@ TEST_CASE("Linear has PyTorch's weight layout, names and default init", "[layers
     CHECK(bmax <= bound);
     CHECK(bmax > 0.5f * bound);
 
-    nn::Linear no_bias(3, 2, gen, false);
+    nn::Linear no_bias(nn::LinearOptions(3, 2).bias(false), gen);
     CHECK(no_bias.parameters().size() == 1);
     CHECK_FALSE(no_bias.bias.defined());
     CHECK(no_bias.extra_repr() == "3, 2, bias=false");
@@ -71,7 +71,7 @@ TEST_CASE("Linear's gradients match finite differences", "[layers][linear][gradc
     const auto r = check_module(fc, Tensor::randn({2, 4}, gen));
     INFO(r.message);
     CHECK(r.ok);
-    nn::Linear batched(3, 2, gen, false);
+    nn::Linear batched(nn::LinearOptions(3, 2).bias(false), gen);
     const auto r2 = check_module(batched, Tensor::randn({2, 2, 3}, gen));
     INFO(r2.message);
     CHECK(r2.ok);

@@ -34,7 +34,7 @@ struct TransformerNet : nn::Module {
     nn::Linear fc;
     explicit TransformerNet(Generator& gen)
         : proj(9, 32, gen),
-          pos(128, 32, gen, /*batch_first*/ true),
+          pos(nn::PositionalEncodingOptions(32, 128).batch_first(true), gen),
           encoder(nn::TransformerEncoderLayerOptions(32, 4).dim_feedforward(64).dropout(0.0f).batch_first(true), 2, gen),
           fc(32, 6, gen) {
         register_module("proj", proj);
@@ -187,7 +187,7 @@ TEST_CASE("sinusoidal positional encoding follows Vaswani et al.", "[layers][tra
     const Tensor x = Tensor::randn({4, 3, 6}, gen);
     const Variable y = pe(Variable(x));
     CHECK(y.value().at({2, 1, 3}) == Approx(x.at({2, 1, 3}) + pe.pe.at({2, 3})));
-    nn::SinusoidalPositionalEncoding bf(6, 50, /*batch_first*/ true);
+    nn::SinusoidalPositionalEncoding bf(nn::PositionalEncodingOptions(6, 50).batch_first(true));
     const Variable yb = bf(Variable(x));  // now read as [N=4, T=3, 6]
     CHECK(yb.value().at({2, 1, 3}) == Approx(x.at({2, 1, 3}) + pe.pe.at({1, 3})));
     CHECK_THROWS_WITH(pe(Variable(Tensor::zeros({51, 1, 6}))), IOTGRAD_HAS("longer than max_len = 50"));

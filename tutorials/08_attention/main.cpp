@@ -151,7 +151,7 @@ struct SensorTransformer : nn::Module {
 
     explicit SensorTransformer(Generator& gen)
         : embed(9 * kPatch, kModel, gen),
-          position(kModel, /*max_len=*/kTokens, /*batch_first=*/true),
+          position(nn::PositionalEncodingOptions(kModel, /*max_len=*/kTokens).batch_first(true)),
           encoder(nn::TransformerEncoderLayerOptions(kModel, /*nhead=*/4)
                       .dim_feedforward(64)
                       .dropout(0.0f)
