@@ -5,6 +5,10 @@
 # Fenced code blocks (``` or ~~~) and inline code (`...`, ``...``) are copied
 # untouched, and so is an escaped \$. A lone $ with no closing $ later on the
 # line (a price, a shell prompt) stays a plain $.
+# Doxygen copies a Markdown heading as plain text (a \f$ in it would show raw),
+# so a heading with math becomes an HTML heading of the same look (## is
+# Doxygen's <h1> on a page, ### its <h2>); it has no entry in the page's
+# table of contents.
 # With -v label=NAME the first level-1 heading gets the Doxygen page label
 # {#NAME}, so other pages can \ref it and the page is NAME.html.
 #
@@ -57,6 +61,7 @@ function run(s, i, c,    n) {
         labelled = 1
     }
 
+    heading = (line ~ /^##+ /)
     out = ""
     n = length(line)
     for (i = 1; i <= n; i++) {
@@ -93,6 +98,12 @@ function run(s, i, c,    n) {
             continue
         }
         out = out c
+    }
+    if (heading && index(out, "\\f$")) {
+        level = run(out, 1, "#") - 1
+        sub(/^#+[ \t]*/, "", out)
+        sub(/[ \t]*#*[ \t]*$/, "", out)
+        out = "<h" level ">" out "</h" level ">"
     }
     print out
 }
