@@ -1,7 +1,8 @@
 #!/bin/sh
 # The built site in a real browser, with no network: headless Chromium opens
 # each page from file://, lets MathJax run (virtual time), and this fails if
-#   - any resource failed to load (the console's "Failed to load resource",
+#   - any resource failed to load (a file:// the page asked for is missing,
+#     the console's "Failed to load resource",
 #     net::ERR_..., a blocked file, a script error, MathJax's "File failed to
 #     load" or web-font warning),
 #   - MathJax did not typeset every formula Doxygen wrote (each \( \) and
@@ -29,13 +30,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$shots"
 
-# Headless, no network: no background requests, no updates, no sync; a fresh
+# Headless, no network (every host name fails to resolve, a dead proxy): no background requests, no updates, no sync; a fresh
 # profile each run. --virtual-time-budget runs the page's timers (MathJax) to
 # completion before the DOM or the screenshot is taken.
 run() {
     rm -rf "$tmp/profile"
     timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
         --disable-component-update --disable-sync --no-first-run --disable-default-apps \
+        --host-resolver-rules="MAP * ~NOTFOUND" --proxy-server=http://127.0.0.1:9 \
         --user-data-dir="$tmp/profile" --virtual-time-budget=10000 "$@" 2>>"$tmp/log" </dev/null
 }
 
@@ -75,7 +77,7 @@ for page in "$@"; do
         echo "FAIL $page: no such page in $site"; failed=1; continue
     fi
     : >"$tmp/log"
-    run --enable-logging=stderr --v=0 --dump-dom "$url" >"$tmp/dom.html"
+    run --enable-logging=stderr --v=0 --vmodule=file_url_loader_factory=1 --dump-dom "$url" >"$tmp/dom.html"
     run --hide-scrollbars --window-size=1280,2000 --screenshot="$PWD/$shots/$name.png" "$url" >/dev/null
     problems=""
     # MathJax's own font test loads url(about:blank) on purpose: not a failure.
@@ -83,6 +85,12 @@ for page in "$@"; do
         grep -v "about:blank" >"$tmp/errors"; then
         problems="$problems; resources: $(sort -u "$tmp/errors" | sed 's/.*CONSOLE[^"]*//' | head -3 | tr '\n' ' ')"
     fi
+    # Chromium does not report a missing font file on the console: check that
+    # every file:// the page asked for (logged by the file loader) exists.
+    missing=$(sed -n 's|.*FileURLLoader::Start: file://\([^?#]*\).*|\1|p' "$tmp/log" | sort -u |
+        while read -r f; do [ -f "$(printf '%b' "$(echo "$f" | sed 's/%/\\x/g')")" ] || echo "$f"; done)
+    [ -z "$missing" ] || problems="$problems; missing files: $(echo "$missing" | head -3 | tr '\n' ' ')"
+    loaded=$(grep -c 'FileURLLoader::Start' "$tmp/log")
     visible_text "$site/$page" >"$tmp/before.txt"
     formulas=$(( $(count '\\(' "$tmp/before.txt") + $(count '\\\[' "$tmp/before.txt") ))
     typeset=$(count '<script type="math/tex' "$tmp/dom.html")
@@ -99,7 +107,7 @@ for page in "$@"; do
         echo "FAIL $page${problems}"
         failed=1
     else
-        echo "ok   $page: $formulas formulas typeset, no failed load, screenshot $shots/$name.png"
+        echo "ok   $page: $formulas formulas typeset, $loaded files loaded, none missing, screenshot $shots/$name.png"
     fi
 done
 [ $failed -eq 0 ] && echo "check_browser.sh: $# pages render offline in $($browser --version 2>/dev/null | head -1)"
