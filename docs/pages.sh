@@ -42,7 +42,7 @@ for readme in tutorials/*/README.md; do
             while read -r path; do
                 case $path in tests/*|tutorials/*) continue ;; esac
                 if [ -f "$path" ] && grep -q '^/// *[\\@]file' "$path"; then
-                    echo "- \\ref $path"
+                    printf '%s\n' "- \\ref $path"
                 fi
             done
     } >>"$md"
