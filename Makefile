@@ -5,7 +5,7 @@
 #   make demo-quick the same in seconds (tiny sizes, as CI runs it)
 #   make tutorials  build and run every tutorial
 #   make bench      GEMM + the five reference models (JSON for compare.py); JSON=path
-#   make docs       Doxygen HTML (with MathJax) into build/docs
+#   make docs       the course website: Doxygen HTML, tutorials, MathJax (offline) into build/docs
 #   make test-sanitize  tests under AddressSanitizer + UBSan
 #   make test-noomp     tests built without OpenMP
 #   make install    PREFIX=dir [NATIVE=OFF]: headers, library, tool, CMake package, pkg-config
@@ -59,9 +59,20 @@ bench: $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target iotgrad_bench
 	$(BUILD)/iotgrad_bench --json $(JSON) $(BENCH_ARGS)
 
+# The course website, offline: Doxygen and MathJax 2 are installed first if
+# missing (tests/setup_package.sh); the tutorials, docs/equations.md and the main
+# page become Doxygen pages (docs/pages.sh: GitHub $...$ math -> \f$...\f$);
+# MathJax is copied into the site; docs/check_site.sh fails on any remote
+# resource. DOCS_EXCLUDE=docs/solutions leaves folders out (the student edition).
+# Doxygen writes to build/docs (docs/Doxyfile), whatever BUILD is.
+DOCS_EXCLUDE ?=
 docs:
-	@command -v doxygen >/dev/null || { echo "make docs needs Doxygen: apt-get install doxygen (or brew install doxygen)"; exit 1; }
-	mkdir -p $(BUILD)/docs && doxygen docs/Doxyfile
+	@sh tests/setup_package.sh doxygen && sh tests/setup_package.sh mathjax
+	rm -rf build/docs/html && mkdir -p build/docs
+	sh docs/pages.sh
+	DOCS_EXCLUDE="$(DOCS_EXCLUDE)" doxygen docs/Doxyfile
+	sh docs/copy_mathjax.sh build/docs/html/mathjax
+	sh docs/check_site.sh build/docs/html
 
 test-sanitize:
 	$(TOOLS)

@@ -4,6 +4,18 @@
 /// derivative written as an equation above them; docs/equations.md indexes
 /// them. Arithmetic broadcasts like NumPy; the backward sums the gradient back
 /// to each operand's shape.
+///
+/// Where the course teaches each family (the tutorials' pages in this site):
+/// - arithmetic, elementwise math, reductions, and the graph they build:
+///   \ref tutorial_02_autograd (by hand, then autograd), used for gradient
+///   descent in \ref tutorial_03_gradient_descent;
+/// - matrix product and shape ops: \ref tutorial_03_gradient_descent (matmul)
+///   and \ref tutorial_01_tensors (views, reshape, strides);
+/// - activations (equation 5) and linear: \ref tutorial_05_mlp;
+/// - softmax and cross-entropy (equations 2-3): \ref tutorial_04_softmax_cross_entropy;
+/// - convolution (equation 4) and pooling: \ref tutorial_06_cnn;
+/// - the fused LSTM layer: \ref tutorial_07_rnn_lstm; attention and layer
+///   normalisation: \ref tutorial_08_attention.
 #pragma once
 #include <utility>
 #include <vector>

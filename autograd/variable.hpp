@@ -3,6 +3,8 @@
 /// as they run (a dynamic graph, like PyTorch's); backward() walks it in
 /// reverse topological order and accumulates \f$\partial L/\partial x\f$ into
 /// every leaf that requires a gradient.
+///
+/// Taught in \ref tutorial_02_autograd.
 #pragma once
 #include <functional>
 #include <memory>

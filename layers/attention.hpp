@@ -2,6 +2,8 @@
 /// Attention (Vaswani et al., 2017, "Attention is all you need"): the scaled
 /// dot-product equation as a free function, and multi-head attention with
 /// torch.nn.MultiheadAttention's arguments, parameter names and layouts.
+///
+/// Taught in \ref tutorial_08_attention.
 #pragma once
 #include <cstdint>
 #include <string>

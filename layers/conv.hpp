@@ -8,6 +8,8 @@
 /// nn::Conv1d conv(nn::Conv1dOptions(9, 32, 5).padding_same(true).groups(9), gen);
 /// nn::Conv1d plain(9, 32, 5, gen);  // stride 1, no padding, bias
 /// \endcode
+///
+/// Taught in \ref tutorial_06_cnn.
 #pragma once
 #include <cstdint>
 #include <string>

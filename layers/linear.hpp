@@ -1,6 +1,8 @@
 /// \file
 /// The fully connected layer (equation 1 of the paper: z = W x + b) and
 /// Flatten, which turns feature maps into the vectors a Linear layer takes.
+///
+/// Taught in \ref tutorial_04_softmax_cross_entropy (a softmax classifier) and \ref tutorial_05_mlp.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -18,6 +18,8 @@
 /// would need a [T, N, G*hidden] result sliced per step, and the backward of
 /// each slice is a zero tensor of the full size: T slices make the backward
 /// quadratic in T. Per-step products keep every gradient step-sized.
+///
+/// Taught in \ref tutorial_07_rnn_lstm (the RNN cell by hand, BPTT, the LSTM on sensor windows).
 #pragma once
 #include <array>
 #include <string>

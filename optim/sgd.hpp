@@ -1,6 +1,8 @@
 /// \file
 /// Stochastic gradient descent: the paper's equation (1), plus PyTorch's
 /// momentum, Nesterov momentum and L2 weight decay.
+///
+/// Taught in \ref tutorial_02_autograd and \ref tutorial_03_gradient_descent.
 #pragma once
 #include <vector>
 

@@ -1,6 +1,8 @@
 /// \file
 /// The n-dimensional float32 tensor: shape + strides + offset over shared
 /// storage. Plain numbers only; gradients live one folder up, in autograd/.
+///
+/// Taught in \ref tutorial_01_tensors.
 #pragma once
 #include <cstdint>
 #include <initializer_list>

@@ -1,11 +1,13 @@
 #!/bin/sh
-# The Makefile's set-up step: `sh tests/setup_package.sh catch2|cmake|g++`
+# The Makefile's set-up step: `sh tests/setup_package.sh catch2|cmake|g++|doxygen|mathjax|chromium`
 # makes sure that one build dependency is there. If it is missing, it is
 # installed with apt-get when this runs as root or with passwordless sudo;
 # otherwise the script stops with one line giving the exact command.
 # Catch2: Debian 12 ships v2, newer systems v3; the tests build with either.
+# doxygen and mathjax (MathJax 2, copied into the site so that equations render
+# offline) are for `make docs`; chromium (headless) checks the built site in CI.
 set -u
-what=${1:?usage: setup_package.sh catch2|cmake|g++}
+what=${1:?usage: setup_package.sh catch2|cmake|g++|doxygen|mathjax|chromium}
 
 have_catch2() {
     for prefix in $(echo "${CMAKE_PREFIX_PATH:-}" | tr ':' ' ') /usr /usr/local /opt/homebrew /opt/local ${HOMEBREW_PREFIX:-}; do
@@ -23,6 +25,9 @@ case $what in
     catch2) package=catch2 brew=catch2 purpose="make test needs Catch2" ;;
     cmake) package=cmake brew=cmake purpose="the build needs CMake" ;;
     g++) package=g++ brew="" purpose="the build needs a C++17 compiler" ;;
+    doxygen) package=doxygen brew=doxygen purpose="make docs needs Doxygen" ;;
+    mathjax) package=libjs-mathjax brew="" purpose="make docs needs MathJax 2 (in /usr/share/javascript/mathjax)" ;;
+    chromium) package=chromium brew="" purpose="the browser check of the docs needs Chromium" ;;
     *) echo "setup_package.sh: unknown dependency '$what'" >&2; exit 2 ;;
 esac
 
@@ -31,6 +36,9 @@ present() {
         catch2) have_catch2 ;;
         cmake) command -v cmake >/dev/null 2>&1 ;;
         g++) command -v c++ >/dev/null 2>&1 || command -v g++ >/dev/null 2>&1 || command -v clang++ >/dev/null 2>&1 ;;
+        doxygen) command -v doxygen >/dev/null 2>&1 ;;
+        mathjax) [ -f "${MATHJAX_DIR:-/usr/share/javascript/mathjax}/MathJax.js" ] ;;
+        chromium) command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ;;
     esac
 }
 

@@ -41,6 +41,8 @@
 /// fed::FedResult r = fed::train_federated(*global, make, client_ptrs, cfg, &test,
 ///                                         [](const fed::RoundStats& s) { std::cout << s.round << "\n"; });
 /// \endcode
+///
+/// Taught in \ref tutorial_10_federated.
 #pragma once
 #include <cstdint>
 #include <functional>
