@@ -11,8 +11,8 @@
 // PR_SET_PDEATHSIG). It has to be another process: a thread of ours would
 // count as our own CPU time, which the automatic thread count subtracts.
 //
-// Timing: for each workload the two settings are timed in alternation
-// (default, 1 thread, default, ...), kReps repetitions each of at least
+// Timing: for each workload the two settings are timed in alternation, in
+// A B B A order (neither always goes first), kReps repetitions each of at least
 // kMinRepSeconds, so both see the same background; medians are reported.
 #include <algorithm>
 #include <chrono>
@@ -44,7 +44,7 @@ namespace iotgrad::bench {
 namespace {
 
 constexpr double kBusyMaxSeconds = 90.0;  // the busy loop's own time limit
-constexpr int kReps = 7;
+constexpr int kReps = 9;
 constexpr double kMinRepSeconds = 0.15;
 constexpr double kTarget = 1.10;          // loaded: default at most 10% slower than 1 thread
 
@@ -99,6 +99,7 @@ double median(std::vector<double> v) {
 
 /// One timed setting: threads (0: the default, automatic count) and its repetitions.
 struct Setting {
+    explicit Setting(int t) : threads(t) {}
     int threads;
     int64_t calls = 1;
     std::vector<double> per_call;
@@ -116,8 +117,9 @@ void time_alternating(const std::function<void()>& f, Setting& a, Setting& b) {
         const double once = std::chrono::duration<double>(clock::now() - t0).count();
         s->calls = std::max<int64_t>(1, static_cast<int64_t>(kMinRepSeconds / std::max(once, 1e-9)));
     }
-    for (int r = 0; r < kReps; ++r)
-        for (Setting* s : {&a, &b}) {
+    for (int r = 0; r < kReps; ++r) {
+        Setting* const order[2] = {r % 2 ? &b : &a, r % 2 ? &a : &b};
+        for (Setting* s : order) {
             set_num_threads(s->threads);
             const auto t0 = clock::now();
             for (int64_t c = 0; c < s->calls; ++c) f();
@@ -125,6 +127,7 @@ void time_alternating(const std::function<void()>& f, Setting& a, Setting& b) {
                                   static_cast<double>(s->calls));
             s->seen = thread_load();
         }
+    }
     set_num_threads(0);
 }
 
@@ -143,7 +146,7 @@ nn::Sequential tutorial06_cnn(Generator& gen) {
 std::vector<Row> measure(const std::string& condition) {
     std::vector<Row> rows;
     auto run = [&](const std::string& name, const std::function<void()>& f) {
-        Setting def{0}, one{1};
+        Setting def(0), one(1);
         time_alternating(f, def, one);
         Row r{condition, name, 1e3 * median(def.per_call), 1e3 * median(one.per_call), def.seen};
         std::fprintf(stderr, "  %-6s %-32s default %8.3f ms  1T %8.3f ms  (auto: %d thread(s), others %.2f cores)\n",
