@@ -42,9 +42,11 @@ struct Defaults {
 const Defaults& defaults() {
     static const Defaults d = [] {
         Defaults r;
+        // The first value of the list ("4" or "4,2"), read here rather than through
+        // omp_get_max_threads(), which an earlier omp_set_num_threads may have changed.
         const char* env = std::getenv("OMP_NUM_THREADS");
-        // libgomp has parsed it already: its initial nthreads-var is the user's first value.
-        if (env != nullptr && *env != '\0') r.env_threads = std::max(1, omp_get_max_threads());
+        // A value libgomp would reject (not a positive number) counts as unset.
+        if (env != nullptr) r.env_threads = std::max(0, std::atoi(env));
         r.cores = std::max(1, std::min(omp_get_num_procs(), omp_get_thread_limit()));
         return r;
     }();
