@@ -5,6 +5,7 @@
 #   make demo-quick the same in seconds (tiny sizes, as CI runs it)
 #   make tutorials  build and run every tutorial
 #   make bench      GEMM + the five reference models (JSON for compare.py); JSON=path
+#   make bench-load default threads vs 1 thread, idle and with one core kept busy
 #   make docs       the course website: Doxygen HTML, tutorials, MathJax (offline) into build/docs
 #   make test-sanitize  tests under AddressSanitizer + UBSan
 #   make test-noomp     tests built without OpenMP
@@ -19,7 +20,7 @@ BENCH_ARGS ?=
 OUT     ?= results
 ARGS    ?=
 
-.PHONY: all build test demo demo-quick tutorials bench docs test-sanitize test-noomp install clean
+.PHONY: all build test demo demo-quick tutorials bench bench-load docs test-sanitize test-noomp install clean
 
 all: build
 
@@ -58,6 +59,11 @@ demo-quick: $(BUILD)/CMakeCache.txt
 bench: $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS) --target iotgrad_bench
 	$(BUILD)/iotgrad_bench --json $(JSON) $(BENCH_ARGS)
+
+# About 30-60 s: a child process spins on one core for the loaded half (stopped at the end, on error, or after 90 s).
+bench-load: $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) -j $(JOBS) --target iotgrad_bench
+	$(BUILD)/iotgrad_bench --load
 
 # The course website, offline: Doxygen and MathJax 2 are installed first if
 # missing (tests/setup_package.sh); the tutorials, docs/equations.md and the main

@@ -22,6 +22,7 @@
 #include <new>
 
 #include "tensor/gemm_kernel.hpp"
+#include "tensor/parallel.hpp"
 
 #if defined(_OPENMP)
 #include <omp.h>
@@ -110,12 +111,13 @@ Slab slab_of(const GemmArgs& g, int t, int nt) {
 #endif
 
 /// Threads worth using: 1 for small products, inside a parallel region, or
-/// without OpenMP; never more than there are tiles along the split side.
+/// without OpenMP; else max_threads() (explicit or load-aware, parallel.hpp),
+/// never more than there are tiles along the split side.
 int threads_for(const GemmArgs& g) {
 #if defined(_OPENMP)
     if (g.m * g.n * g.k <= kThreadWork || omp_in_parallel()) return 1;
     const int64_t tiles = g.n >= g.m ? ceil_div(g.n, kNR) : ceil_div(g.m, kMR);
-    return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), tiles));
+    return static_cast<int>(std::min<int64_t>(max_threads(), tiles));
 #else
     (void)g;
     return 1;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct Options {
     bool run_gemm = true;             // --sections
     bool run_models = true;
     std::vector<std::string> models;  // model names to run; empty: all five
+    bool load = false;                // --load: default vs 1 thread, idle and loaded (bench_load.cpp)
 };
 
 /// Timing rule for one measurement: `warmup` untimed calls, then `reps`
@@ -74,6 +76,10 @@ struct ModelCase {
 /// MLP, CNN1d, LSTM, Transformer, Autoencoder, in the reference's order.
 const std::vector<ModelCase>& model_cases();
 
+/// One training step of a reference model per call (batch 64, Adam(lr 1e-3),
+/// 8 synthetic batches in turn): the step the models section times.
+std::function<void()> train_step(const ModelCase& c);
+
 /// One model's measurements (the compare.py schema's "models" entries).
 struct ModelResult {
     std::string name;
@@ -86,5 +92,10 @@ struct ModelResult {
 /// Runs the models section: training throughput at each thread count, batch-1
 /// latency and batch-256 throughput at the largest.
 std::vector<ModelResult> run_model_bench(const Options& opt);
+
+/// The --load section: default threads against 1 thread for tutorial 06's CNN,
+/// the LSTM and GEMM n = 256, idle and with a busy child process on one core;
+/// prints a Markdown table. Returns the exit code.
+int run_load_bench();
 
 }  // namespace iotgrad::bench

@@ -23,7 +23,7 @@ using namespace iotgrad::bench;
 
 const char* kUsage =
     "usage: iotgrad_bench [--quick] [--json FILE] [--threads 1,2] [--sizes 64,128]\n"
-    "                     [--sections gemm,models] [--models MLP,LSTM]\n"
+    "                     [--sections gemm,models] [--models MLP,LSTM] | --load\n"
     "  --quick          small sizes and short timings (a few seconds; for CI)\n"
     "  --json FILE      also write the results as JSON (schema: bench/compare.py)\n"
     "  --threads LIST   thread counts to run (default 1,2); \"gflops\" in the JSON\n"
@@ -32,6 +32,9 @@ const char* kUsage =
     "                   with --quick 64,128,256)\n"
     "  --sections LIST  gemm, models or both (default both)\n"
     "  --models LIST    models to run (default MLP,CNN1d,LSTM,Transformer,Autoencoder)\n"
+    "  --load           only the load test (make bench-load): the default thread count\n"
+    "                   against 1 thread, idle and with a busy child process on one\n"
+    "                   core, for tutorial 06's CNN, the LSTM and GEMM n = 256\n"
     "Timing: warm-up calls, then the median over repetitions of the time per call,\n"
     "each repetition lasting a minimum time (std::chrono::steady_clock).\n";
 
@@ -75,6 +78,8 @@ Options parse_args(int argc, char** argv) {
         if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             std::exit(0);
+        } else if (arg == "--load") {
+            opt.load = true;
         } else if (arg == "--quick") {
             opt.quick = true;
         } else if (arg == "--json" && has_value) {
@@ -217,6 +222,14 @@ std::string to_json(const Options& opt, const std::vector<GemmResult>& rows, con
 
 int main(int argc, char** argv) {
     const Options opt = parse_args(argc, argv);
+    if (opt.load) {
+        try {
+            return run_load_bench();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "iotgrad_bench --load: %s\n", e.what());
+            return 1;
+        }
+    }
     std::fprintf(stderr, "iotgrad_bench: threads %d..%d%s\n", opt.threads.front(), opt.threads.back(),
                  opt.quick ? " (quick)" : "");
     const std::vector<GemmResult> rows = opt.run_gemm ? run_gemm_bench(opt) : std::vector<GemmResult>{};

@@ -9,6 +9,8 @@
 //   - batch-256 throughput: eval, no gradients, 4 distinct batches, median.
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 
 #include "bench.hpp"
@@ -60,20 +62,7 @@ Variable loss_of(bool autoencoder, const Variable& out, const Batch& b) {
 
 double train_samples_per_s(const ModelCase& c, int threads, const TimingRule& rule) {
     set_num_threads(threads);
-    auto model = iot::make_model(spec_of(c));
-    model->train();
-    optim::Adam opt(model->parameters(), 1e-3);
-    const bool ae = iot::is_autoencoder(c.kind);
-    const std::vector<Batch> batches = synthetic_batches(kTrainBatch, 8, 1);
-    size_t next = 0;
-    auto step = [&] {
-        const Batch& b = batches[next++ % batches.size()];
-        Variable out = (*model)(Variable(b.x));
-        Variable loss = loss_of(ae, out, b);
-        opt.zero_grad();
-        loss.backward();
-        opt.step();
-    };
+    const std::function<void()> step = train_step(c);
     return static_cast<double>(kTrainBatch) / seconds_per_call(step, rule);
 }
 
@@ -97,6 +86,30 @@ double latency_b1_ms(nn::Module& model, int calls, int warmup) {
 }
 
 }  // namespace
+
+std::function<void()> train_step(const ModelCase& c) {
+    struct State {
+        std::unique_ptr<nn::Module> model;
+        std::unique_ptr<optim::Adam> opt;
+        std::vector<Batch> batches;
+        size_t next = 0;
+        bool ae = false;
+    };
+    auto s = std::make_shared<State>();
+    s->model = iot::make_model(spec_of(c));
+    s->model->train();
+    s->opt = std::make_unique<optim::Adam>(s->model->parameters(), 1e-3);
+    s->ae = iot::is_autoencoder(c.kind);
+    s->batches = synthetic_batches(kTrainBatch, 8, 1);
+    return [s] {
+        const Batch& b = s->batches[s->next++ % s->batches.size()];
+        Variable out = (*s->model)(Variable(b.x));
+        Variable loss = loss_of(s->ae, out, b);
+        s->opt->zero_grad();
+        loss.backward();
+        s->opt->step();
+    };
+}
 
 const std::vector<ModelCase>& model_cases() {
     static const std::vector<ModelCase> cases = {{"MLP", "mlp", 328838},
