@@ -1,8 +1,11 @@
 // PyTorch fixtures (tests/fixtures/torch/): reference values PyTorch computed,
 // read with iotgrad's own safetensors reader.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "tensor/safetensors.hpp"
 
@@ -22,6 +25,16 @@ struct TorchFixture {
         return *p;
     }
 };
+
+/// The largest |a - b| over all elements; shapes must match (a mismatch is
+/// reported as infinity, so any tolerance check fails).
+inline float max_abs_diff(const Tensor& a, const Tensor& b) {
+    if (a.shape() != b.shape()) return INFINITY;
+    const std::vector<float> x = a.to_vector(), y = b.to_vector();
+    float m = 0.0f;
+    for (std::size_t i = 0; i < x.size(); ++i) m = std::max(m, std::fabs(x[i] - y[i]));
+    return m;
+}
 
 /// Reads tests/fixtures/torch/<name>.safetensors.
 inline TorchFixture torch_fixture(const std::string& name) {

@@ -139,7 +139,7 @@ struct Row {
 
 /// Tutorial 06's Part 3 model: Conv1d(9,16,5,p2) ReLU MaxPool(2) Conv1d(16,32,5,p2) ReLU MaxPool(2) GAP Linear(32,3).
 nn::Sequential tutorial06_cnn(Generator& gen) {
-    return nn::Sequential(nn::Conv1d(9, 16, 5, gen, 1, 2), nn::ReLU(), nn::MaxPool1d(2), nn::Conv1d(16, 32, 5, gen, 1, 2),
+    return nn::Sequential(nn::Conv1d(nn::Conv1dOptions(9, 16, 5).padding(2), gen), nn::ReLU(), nn::MaxPool1d(2), nn::Conv1d(nn::Conv1dOptions(16, 32, 5).padding(2), gen),
                           nn::ReLU(), nn::MaxPool1d(2), nn::GlobalAvgPool1d(), nn::Linear(32, 3, gen));
 }
 
@@ -163,7 +163,7 @@ std::vector<Row> measure(const std::string& condition) {
     for (float& l : labels) l = static_cast<float>(gen.below(3));
     const Tensor y = Tensor::from({32}, labels);
     run("CNN tutorial 06: train step b32", [&] {
-        Variable loss = nn::cross_entropy(cnn(Variable(x)), y);
+        Variable loss = cross_entropy(cnn(Variable(x)), y);
         adam.zero_grad();
         loss.backward();
         adam.step();

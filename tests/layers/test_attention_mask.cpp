@@ -17,13 +17,6 @@ using namespace iotgrad;
 
 namespace {
 
-float max_diff(const Tensor& a, const Tensor& b) {
-    REQUIRE(a.shape() == b.shape());
-    const std::vector<float> x = a.to_vector(), y = b.to_vector();
-    float m = 0.0f;
-    for (std::size_t i = 0; i < x.size(); ++i) m = std::max(m, std::fabs(x[i] - y[i]));
-    return m;
-}
 
 struct Run {
     Tensor out, weights, grad_q, grad_k, grad_v;
@@ -56,11 +49,11 @@ void check_against_torch(const std::string& name, nn::MaskKind kind) {
     INFO(name);
     const auto f = test::torch_fixture("attention_mask_" + name);
     const Run r = run_case(f, kind);
-    CHECK(max_diff(r.out, f.t("out")) < 1e-5f);
-    CHECK(max_diff(r.weights, f.t("weights")) < 1e-5f);
-    CHECK(max_diff(r.grad_q, f.t("grad_q")) < 1e-5f);
-    CHECK(max_diff(r.grad_k, f.t("grad_k")) < 1e-5f);
-    CHECK(max_diff(r.grad_v, f.t("grad_v")) < 1e-5f);
+    CHECK(test::max_abs_diff(r.out, f.t("out")) < 1e-5f);
+    CHECK(test::max_abs_diff(r.weights, f.t("weights")) < 1e-5f);
+    CHECK(test::max_abs_diff(r.grad_q, f.t("grad_q")) < 1e-5f);
+    CHECK(test::max_abs_diff(r.grad_k, f.t("grad_k")) < 1e-5f);
+    CHECK(test::max_abs_diff(r.grad_v, f.t("grad_v")) < 1e-5f);
 }
 
 }  // namespace
@@ -96,17 +89,17 @@ TEST_CASE("additive (float) attention masks match PyTorch", "[layers][attention]
     mask.key_padding = f.t("key_padding_mask");
     mask.key_padding_kind = nn::MaskKind::Additive;
     const nn::AttentionOutput r = mha.forward(Variable(f.t("q")), Variable(f.t("k")), Variable(f.t("v")), mask);
-    CHECK(max_diff(r.output.value(), f.t("out")) < 1e-5f);
-    CHECK(max_diff(r.weights.value(), f.t("weights")) < 1e-5f);
+    CHECK(test::max_abs_diff(r.output.value(), f.t("out")) < 1e-5f);
+    CHECK(test::max_abs_diff(r.weights.value(), f.t("weights")) < 1e-5f);
 }
 
 TEST_CASE("a uniform additive mask changes nothing (softmax ignores a constant shift)", "[layers][attention][torch]") {
     const auto f = test::torch_fixture("attention_mask_uniform");
     const Run masked = run_case(f, nn::MaskKind::Additive);
     const Run plain = run_case(test::torch_fixture("attention_mask_none"), nn::MaskKind::Additive);
-    CHECK(max_diff(masked.out, plain.out) < 1e-6f);
-    CHECK(max_diff(masked.weights, plain.weights) < 1e-6f);
-    CHECK(max_diff(masked.grad_q, plain.grad_q) < 1e-6f);
+    CHECK(test::max_abs_diff(masked.out, plain.out) < 1e-6f);
+    CHECK(test::max_abs_diff(masked.weights, plain.weights) < 1e-6f);
+    CHECK(test::max_abs_diff(masked.grad_q, plain.grad_q) < 1e-6f);
     // The same -0.5 read as a boolean mask is refused, not taken as "masked".
     CHECK_THROWS_WITH(run_case(f, nn::MaskKind::Boolean),
                       IOTGRAD_HAS("attn_mask is a boolean mask (1 = masked out, 0 = kept) but holds -0.5") &&

@@ -19,13 +19,6 @@ using iotgrad::testing::check_module;
 namespace {
 constexpr float kTol = 1e-5f;
 
-float max_abs_diff(const Tensor& a, const Tensor& b) {
-    REQUIRE(a.shape() == b.shape());
-    const auto va = a.to_vector(), vb = b.to_vector();
-    float m = 0.0f;
-    for (size_t i = 0; i < va.size(); ++i) m = std::max(m, std::fabs(va[i] - vb[i]));
-    return m;
-}
 
 /// Loads the fixture's weights (PyTorch keys), runs forward and backward(grad_y),
 /// and compares y, grad_x and every parameter's gradient.
@@ -35,12 +28,12 @@ void compare_with_torch(nn::Module& m, const std::string& name) {
     for (auto& [key, p] : m.named_parameters()) p.value().copy_(f.t(key));
     Variable x(f.t("x").clone(), true);
     Variable y = m(x);
-    CHECK(max_abs_diff(y.value(), f.t("y")) < kTol);
+    CHECK(test::max_abs_diff(y.value(), f.t("y")) < kTol);
     y.backward(f.t("grad_y"));
-    CHECK(max_abs_diff(x.grad(), f.t("grad_x")) < kTol);
+    CHECK(test::max_abs_diff(x.grad(), f.t("grad_x")) < kTol);
     for (auto& [key, p] : m.named_parameters()) {
         INFO("grad." << key);
-        CHECK(max_abs_diff(p.grad(), f.t("grad." + key)) < kTol);
+        CHECK(test::max_abs_diff(p.grad(), f.t("grad." + key)) < kTol);
     }
 }
 }  // namespace
@@ -133,9 +126,9 @@ TEST_CASE("Embedding padding_idx matches PyTorch: zero row, no gradient", "[laye
     for (float v : std::vector<float>{emb.weight.value().at({1, 0}), emb.weight.value().at({1, 2})}) CHECK(v == 0.0f);
     emb.weight.value().copy_(f.t("weight"));
     Variable y = emb(f.t("indices"));
-    CHECK(max_abs_diff(y.value(), f.t("y")) < kTol);
+    CHECK(test::max_abs_diff(y.value(), f.t("y")) < kTol);
     y.backward(f.t("grad_y"));
-    CHECK(max_abs_diff(emb.weight.grad(), f.t("grad.weight")) < kTol);
+    CHECK(test::max_abs_diff(emb.weight.grad(), f.t("grad.weight")) < kTol);
     for (int64_t j = 0; j < 3; ++j) CHECK(emb.weight.grad().at({1, j}) == 0.0f);
     CHECK(emb.extra_repr() == "5, 3, padding_idx=1");
 

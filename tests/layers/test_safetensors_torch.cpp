@@ -38,14 +38,6 @@ bool same_values(const Tensor& a, const Tensor& b) {
     return true;
 }
 
-/// The largest |a - b| (shapes must match).
-float max_diff(const Tensor& a, const Tensor& b) {
-    REQUIRE(a.shape() == b.shape());
-    const std::vector<float> x = a.to_vector(), y = b.to_vector();
-    float m = 0.0f;
-    for (std::size_t i = 0; i < x.size(); ++i) m = std::max(m, std::fabs(x[i] - y[i]));
-    return m;
-}
 
 nn::NamedTensors snapshot(const nn::Module& m) {
     nn::NamedTensors out;
@@ -98,7 +90,7 @@ TEST_CASE("a Linear saved by PyTorch in F16, BF16 and F64 loads exactly", "[laye
         CHECK(same_values(lin.weight.value(), e.t(dtype + ".weight")));
         CHECK(same_values(lin.bias.value(), e.t(dtype + ".bias")));
         const Tensor y = lin(Variable(e.t("x"))).value();
-        CHECK(max_diff(y, e.t(dtype + ".y")) < 1e-5f);
+        CHECK(test::max_abs_diff(y, e.t(dtype + ".y")) < 1e-5f);
     }
 }
 
@@ -123,7 +115,7 @@ TEST_CASE("a BatchNorm1d state_dict written by PyTorch (int64 num_batches_tracke
     }
     CHECK(bn.num_batches_tracked.item() == 2.0f);
     bn.eval();
-    CHECK(max_diff(bn(Variable(e.t("x"))).value(), e.t("y")) < 1e-5f);
+    CHECK(test::max_abs_diff(bn(Variable(e.t("x"))).value(), e.t("y")) < 1e-5f);
 }
 
 TEST_CASE("iotgrad writes BatchNorm1d's num_batches_tracked as an I64 scalar, like PyTorch",

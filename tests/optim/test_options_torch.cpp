@@ -21,13 +21,6 @@ using namespace iotgrad;
 using namespace iotgrad::optim;
 
 namespace {
-float max_abs_diff(const Tensor& a, const Tensor& b) {
-    REQUIRE(a.shape() == b.shape());
-    const auto va = a.to_vector(), vb = b.to_vector();
-    float m = 0.0f;
-    for (size_t i = 0; i < va.size(); ++i) m = std::max(m, std::fabs(va[i] - vb[i]));
-    return m;
-}
 
 /// PyTorch's nn.Sequential(Linear(3, 4), Tanh(), Linear(4, 2)), keys "0.*" and "2.*".
 struct Tiny {
@@ -55,7 +48,7 @@ void run_against_torch(const std::string& name, int steps,
         opt->step();
         for (auto& [key, p] : m.named()) {
             INFO("step " << s << " " << key);
-            CHECK(max_abs_diff(p.value(), f.t("step" + std::to_string(s) + "." + key)) < 1e-6f);
+            CHECK(test::max_abs_diff(p.value(), f.t("step" + std::to_string(s) + "." + key)) < 1e-6f);
         }
     }
 }
