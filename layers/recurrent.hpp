@@ -54,14 +54,15 @@ public:
     IOTGRAD_OPTION(bool, bidirectional) = false;
 };
 
-/// Options of nn::LSTM, as PyTorch's `torch::nn::LSTMOptions` (without proj_size).
-class LSTMOptions {
+/// Options of nn::LSTM and nn::GRU, as PyTorch's `torch::nn::LSTMOptions`
+/// (without proj_size) and `torch::nn::GRUOptions`, which hold the same fields.
+class RecurrentOptions {
 public:
     /// The two required sizes: features per step in, hidden units per layer.
-    LSTMOptions(int64_t input_size, int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
+    RecurrentOptions(int64_t input_size, int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
     /// Features of x at each step.
     IOTGRAD_OPTION(int64_t, input_size);
-    /// Features of h and c (per direction).
+    /// Features of h (and of the LSTM's c), per direction.
     IOTGRAD_OPTION(int64_t, hidden_size);
     /// Stacked layers: layer k > 0 reads layer k-1's outputs.
     IOTGRAD_OPTION(int64_t, num_layers) = 1;
@@ -74,27 +75,10 @@ public:
     /// A second direction per layer, running over reversed time.
     IOTGRAD_OPTION(bool, bidirectional) = false;
 };
-
-/// Options of nn::GRU, as PyTorch's `torch::nn::GRUOptions`.
-class GRUOptions {
-public:
-    /// The two required sizes: features per step in, hidden units per layer.
-    GRUOptions(int64_t input_size, int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
-    /// Features of x at each step.
-    IOTGRAD_OPTION(int64_t, input_size);
-    /// Features of h (per direction).
-    IOTGRAD_OPTION(int64_t, hidden_size);
-    /// Stacked layers: layer k > 0 reads layer k-1's outputs.
-    IOTGRAD_OPTION(int64_t, num_layers) = 1;
-    /// With false, no bias_ih / bias_hh parameters.
-    IOTGRAD_OPTION(bool, bias) = true;
-    /// Input and output as [N, T, .] instead of [T, N, .] (h_n stays [layers, N, hidden]).
-    IOTGRAD_OPTION(bool, batch_first) = false;
-    /// Dropout probability on the outputs of every layer but the last (training only).
-    IOTGRAD_OPTION(float, dropout) = 0.0f;
-    /// A second direction per layer, running over reversed time.
-    IOTGRAD_OPTION(bool, bidirectional) = false;
-};
+/// Options of nn::LSTM: `LSTMOptions(9, 64).num_layers(2)`.
+using LSTMOptions = RecurrentOptions;
+/// Options of nn::GRU: `GRUOptions(9, 64).bidirectional(true)`.
+using GRUOptions = RecurrentOptions;
 
 /// An initial state for a recurrent layer. Undefined members mean zeros.
 /// h is [num_layers * D, N, hidden] (D = 2 if bidirectional, else 1); c (LSTM only) likewise.
